@@ -1,0 +1,1 @@
+"""The `claude-usage` command line: one typer app, one module per command."""

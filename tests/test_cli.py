@@ -1,0 +1,54 @@
+"""The `claude-usage` console script."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from claude_usage import __version__
+from claude_usage.cli.app import app
+from claude_usage.zipapp import build_zipapp_bytes
+
+runner = CliRunner()
+
+
+def test_version() -> None:
+    result = runner.invoke(app, ["--version"])
+    assert (result.exit_code, result.stdout) == (0, f"claude-usage {__version__}\n")
+
+
+def test_zipapp_command_writes_the_same_bytes_as_the_build(tmp_path: Path) -> None:
+    out = tmp_path / "sub" / "claude_usage.pyz"
+    result = runner.invoke(app, ["zipapp", "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes() == build_zipapp_bytes()
+    assert out.stat().st_mode & 0o777 == 0o755
+
+
+def test_installed_console_script(tmp_path: Path) -> None:
+    script = shutil.which("claude-usage", path=os.path.dirname(sys.executable)) or shutil.which(
+        "claude-usage"
+    )
+    assert script, "the console script is installed with the package"
+    done = subprocess.run([script, "--version"], capture_output=True, text=True, check=True)
+    assert done.stdout == f"claude-usage {__version__}\n"
+    out = subprocess.run([script, "--help"], capture_output=True, text=True, check=True).stdout
+    assert "zipapp" in out
+
+
+def test_help_does_not_import_what_it_does_not_use() -> None:
+    code = (
+        "import sys\n"
+        "from claude_usage.cli.app import app\n"
+        "try:\n    app(['--help'])\nexcept SystemExit:\n    pass\n"
+        "print(' '.join(sorted(sys.modules)), file=sys.stderr)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    loaded = set(done.stderr.split())
+    assert "claude_usage.cli.app" in loaded
+    assert not loaded & {"orjson", "zipfile", "hashlib", "claude_usage.zipapp", "imbue"}

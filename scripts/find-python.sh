@@ -2,7 +2,7 @@
 # pyenv's shims fail for versions that are not selected, so its versions folder is
 # searched directly; PATH and uv's own discovery come after.
 find_python_for_package() {
-  local candidate root="${PYENV_ROOT:-$HOME/.pyenv}"
+  local candidate root="${PYENV_ROOT:-$(pyenv root 2>/dev/null || echo "$HOME/.pyenv")}"
   for candidate in \
       "$root"/versions/3.12*/bin/python3 "$root"/versions/3.13*/bin/python3 \
       "$(command -v python3.12 || true)" "$(command -v python3.13 || true)" \

@@ -24,10 +24,21 @@ REQUIRE_ALL = os.environ.get("CLAUDE_USAGE_REQUIRE_ALL_PYTHONS") == "1"
 _CLEARED_PREFIXES = ("MNGR_", "CLAUDE_", "ANTHROPIC_")
 
 
+def _pyenv_roots() -> list[str]:
+    roots = [os.environ.get("PYENV_ROOT", ""), os.path.expanduser("~/.pyenv"), "/root/.pyenv"]
+    if shutil.which("pyenv"):
+        done = subprocess.run(["pyenv", "root"], capture_output=True, text=True)
+        roots.insert(1, done.stdout.strip())
+    return [r for r in dict.fromkeys(roots) if r]
+
+
 def find_interpreter(minor: int) -> str | None:
-    """A working CPython 3.<minor>: pyenv's versions folder first, then PATH."""
-    root = os.environ.get("PYENV_ROOT", os.path.expanduser("~/.pyenv"))
-    candidates = sorted(glob.glob(f"{root}/versions/3.{minor}.*/bin/python3"), reverse=True)
+    """A working CPython 3.<minor>: pyenv's versions folders first, then PATH."""
+    candidates = [
+        path
+        for root in _pyenv_roots()
+        for path in sorted(glob.glob(f"{root}/versions/3.{minor}.*/bin/python3"), reverse=True)
+    ]
     on_path = shutil.which(f"python3.{minor}")
     if on_path:
         candidates.append(on_path)

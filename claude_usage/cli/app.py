@@ -1,22 +1,39 @@
 """The typer app and the console-script entry point.
 
-Commands import what they need inside their own function, so `--help` stays fast.
+`claude-usage` with no command (or with only options) runs `report`. Commands import what
+they need inside their own function, so `--help` stays fast.
 """
 
 from __future__ import annotations
 
+import click
 import typer
+from typer.core import TyperGroup
 
 from claude_usage import __version__
-from claude_usage.cli import zipapp_command
+from claude_usage.cli import report, zipapp_command
+
+DEFAULT_COMMAND = "report"
+
+
+class _ReportByDefault(TyperGroup):
+    """A group whose default command is `report`: `claude-usage --json` means `report --json`."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        first = args[0] if args else None
+        if first is None or (first.startswith("-") and first not in ("--help", "-h", "--version")):
+            args = [DEFAULT_COMMAND, *args]
+        return super().parse_args(ctx, args)
+
 
 app = typer.Typer(
     name="claude-usage",
+    cls=_ReportByDefault,
     help="Record and report what Claude Code agents cost and how much of the plan's "
-    "rate-limit windows they use.",
-    no_args_is_help=True,
+    "rate-limit windows they use. Without a command: report.",
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
 )
 
 
@@ -39,6 +56,7 @@ def _root(
     """Record and report Claude Code cost and rate-limit usage."""
 
 
+app.command("report")(report.report)
 app.command("zipapp")(zipapp_command.zipapp)
 
 

@@ -1,0 +1,77 @@
+"""Options shared by the commands that read events, declared once."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+
+def _duration(text: str | int) -> int:
+    from claude_usage.reader.durations import DurationError, parse_duration
+
+    if isinstance(text, int):  # a default given in seconds
+        return text
+    try:
+        return parse_duration(text)
+    except DurationError as error:
+        raise typer.BadParameter(str(error)) from None
+
+
+class Format(StrEnum):
+    human = "human"
+    json = "json"
+    jsonl = "jsonl"
+    prometheus = "prometheus"
+
+
+Since = Annotated[
+    int,
+    typer.Option(
+        "--since",
+        parser=_duration,
+        metavar="DURATION",
+        help="Sessions whose last event is within this (90, 30s, 5m, 1h30m, 2d); "
+        "windows are never filtered.",
+    ),
+]
+StaleAfter = Annotated[
+    int,
+    typer.Option(
+        "--stale-after",
+        parser=_duration,
+        metavar="DURATION",
+        help="Warn when the newest event is older.",
+    ),
+]
+HostDirs = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--host-dir",
+        help="A host dir to read (repeatable). Default: $MNGR_HOST_DIR or ~/.mngr, "
+        "and the standalone state dir.",
+    ),
+]
+EventsPaths = Annotated[
+    list[Path] | None,
+    typer.Option("--events", help="An events file, or a folder to search for them (repeatable)."),
+]
+Agents = Annotated[
+    list[str] | None,
+    typer.Option("--agent", metavar="NAME_OR_ID", help="Only these agents (repeatable)."),
+]
+Preserved = Annotated[
+    bool,
+    typer.Option("--preserved/--no-preserved", help="Include destroyed agents' preserved events."),
+]
+UseCache = Annotated[
+    bool,
+    typer.Option(
+        "--cache/--no-cache", help="Reuse what earlier reports read (only new bytes are read)."
+    ),
+]
+FormatOption = Annotated[Format, typer.Option("--format", help="Output format.")]
+JsonFlag = Annotated[bool, typer.Option("--json", help="Same as --format json.")]
+Detail = Annotated[bool, typer.Option("--detail", help="Per-session breakdown.")]

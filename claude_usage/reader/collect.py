@@ -1,0 +1,77 @@
+"""discover -> read -> report: the reader's one entry point for every command (I/O edge)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from claude_usage.reader.cache import TallyCache, default_cache_dir
+from claude_usage.reader.discover import EventsFile, default_host_dirs, discover
+from claude_usage.reader.load import read_tallies
+from claude_usage.reader.report import Report, build_report
+
+ENV_NOW = "CLAUDE_USAGE_NOW"
+
+
+class ReaderError(Exception):
+    """A problem the user can fix, shown as one line on stderr."""
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which events to read, and the report's time settings."""
+
+    host_dirs: list[Path] = field(default_factory=list)  # empty: the defaults
+    events: list[Path] = field(default_factory=list)
+    agents: list[str] = field(default_factory=list)
+    include_preserved: bool = True
+    since_seconds: int = 86400
+    stale_after_seconds: int = 300
+    use_cache: bool = True
+
+
+def clock(environ: dict[str, str] | None = None) -> int:
+    """Now in Unix seconds, or `$CLAUDE_USAGE_NOW` for reproducible reports."""
+    env = os.environ if environ is None else environ
+    frozen = env.get(ENV_NOW)
+    if not frozen:
+        import time
+
+        return int(time.time())
+    try:
+        return int(float(frozen))
+    except ValueError:
+        raise ReaderError(f"{ENV_NOW}={frozen!r} is not a Unix time in seconds") from None
+
+
+def find_files(selection: Selection) -> list[EventsFile]:
+    """The events files the selection covers."""
+    host_dirs = selection.host_dirs
+    if not host_dirs and not selection.events:
+        host_dirs = default_host_dirs()
+    return discover(host_dirs, selection.events, selection.include_preserved, selection.agents)
+
+
+def collect_report(selection: Selection, now: int | None = None) -> tuple[Report, list[str]]:
+    """The report and the warnings (unreadable files, skipped lines) for stderr."""
+    if now is None:
+        now = clock()
+    files = find_files(selection)
+    cache = TallyCache(default_cache_dir()) if selection.use_cache else None
+    tallies, warnings = read_tallies(files, cache)
+    for events_file, tally in tallies:
+        stats = tally.stats
+        if stats.malformed:
+            warnings.append(f"skipped {stats.malformed} malformed line(s) in {events_file.path}")
+        if stats.no_session:
+            warnings.append(
+                f"dropped {stats.no_session} event(s) without a session_id in {events_file.path}"
+            )
+        if stats.no_timestamp:
+            warnings.append(
+                f"dropped {stats.no_timestamp} event(s) without a valid timestamp "
+                f"in {events_file.path}"
+            )
+    report = build_report(tallies, now, selection.since_seconds, selection.stale_after_seconds)
+    return report, warnings

@@ -1,0 +1,104 @@
+"""The JSON report (SPEC §7): upstream's keys in upstream's order, ours under new keys.
+
+A script written for upstream's `mngr usage --format json` reads this unchanged. The
+shape is built here and only here, and it is the same when there is no data.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+
+from claude_usage.reader.report import (
+    API_KEY,
+    SUBSCRIPTION,
+    Report,
+    SessionRecord,
+    SourceReport,
+    mode_totals,
+)
+from claude_usage.reader.windows import window_fields
+from claude_usage.shim.events import COST_FIELDS
+
+_NULL_TOKENS = {"input": None, "output": None, "cache_read": None, "cache_creation": None}
+
+
+def _number(name: str, value: float | None) -> float | int | None:
+    # Durations and line counts are integers upstream; dollars stay floats.
+    if value is None or name == "total_cost_usd":
+        return value
+    return int(value) if value.is_integer() else value
+
+
+def cost_fields(values: tuple[float | None, ...]) -> dict[str, Any]:
+    """The five cost fields of a session or a total."""
+    return {name: _number(name, v) for name, v in zip(COST_FIELDS, values, strict=True)}
+
+
+def session_dict(record: SessionRecord, now: int) -> dict[str, Any]:
+    """One entry of `sessions[]`."""
+    return {
+        "session_id": record.session_id,
+        "cost": cost_fields(record.cost),
+        "cost_mode": record.mode,
+        "cost_provenance": "REPORTED",
+        "model": record.model,
+        "tokens": None,
+        "first_event_at": int(record.first_at),
+        "last_event_at": int(record.last_at),
+        "age_seconds": max(0, now - int(record.last_at)),
+        # ours
+        "agent": record.agent_name,
+        "agent_id": record.agent_id,
+        "host": record.host,
+        "process": record.process,
+        "cost_mode_evidence": record.mode_evidence,
+        "account": record.account,
+    }
+
+
+def source_dict(source: SourceReport, report: Report, detail: bool) -> dict[str, Any]:
+    """One entry of `sources[]`."""
+    subscription = source.sessions_of(SUBSCRIPTION)
+    api = source.sessions_of(API_KEY)
+    out: dict[str, Any] = {
+        "source": source.source,
+        "updated_at": source.updated_at,
+        "is_stale": source.is_stale,
+        "since_seconds": report.since_seconds,
+        "session_count": len(source.sessions),
+        "subscription_session_count": len(subscription),
+        "api_session_count": len(api),
+        "subscription_cost": {**cost_fields(mode_totals(subscription)), "is_estimated": False},
+        "subscription_tokens": dict(_NULL_TOKENS),
+        "api_cost": {**cost_fields(mode_totals(api)), "is_estimated": False},
+        "api_tokens": dict(_NULL_TOKENS),
+    }
+    if detail:
+        out["sessions"] = [session_dict(r, report.now) for r in source.sessions]
+    for name, pool in source.windows.items():
+        out[name] = window_fields(pool, report.now)
+    out["accounts"] = [
+        {
+            "account": account.account,
+            "updated_at": int(account.updated_at),
+            "windows": {name: window_fields(p, report.now) for name, p in account.windows.items()},
+        }
+        for account in source.accounts
+    ]
+    return out
+
+
+def report_dict(report: Report, detail: bool = False) -> dict[str, Any]:
+    """The whole report as upstream's shape: `{now, since_seconds, sources}`."""
+    return {
+        "now": report.now,
+        "since_seconds": report.since_seconds,
+        "sources": [source_dict(s, report, detail) for s in report.sources],
+    }
+
+
+def render_json(report: Report, detail: bool = False) -> bytes:
+    """One line of JSON and a newline."""
+    return orjson.dumps(report_dict(report, detail)) + b"\n"

@@ -1,0 +1,171 @@
+"""Rate-limit windows and pace (SPEC §7). Pure.
+
+Usage within one window only grows, but an idle session re-renders its old reading with a
+fresh timestamp, so "newest event wins" can go backwards. The reading that counts is the
+one with the latest `resets_at` and, among those, the highest `used_percentage`. Both
+rules are order-free, so pools from many files merge in any order.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from claude_usage.reader.parse import as_number
+
+_MIN_PACE_SPAN = 60.0  # seconds of readings before a burn rate means anything
+_NEG_INF = float("-inf")
+
+
+class WindowPool:
+    """The best reading of one window (of one account), with what pace needs."""
+
+    __slots__ = (
+        "best",
+        "first_at",
+        "first_used",
+        "key",
+        "last_at",
+        "resets_at",
+        "updated_at",
+        "used",
+    )
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+        self.resets_at: float | None = None
+        self.used: float | None = None
+        self.best: dict[str, Any] = {}  # the reading that counts, as written
+        # Readings of the current window (same resets_at): earliest and latest.
+        self.first_at = _NEG_INF
+        self.first_used: float | None = None
+        self.last_at = _NEG_INF
+        self.updated_at = _NEG_INF  # newest reading of this window key at all
+
+    def add(self, at: int, window: dict[str, Any]) -> tuple[Any, Any]:
+        """Take one reading of this window, made at `at`; return its (resets_at, used)."""
+        resets_at = as_number(window.get("resets_at"))
+        used = as_number(window.get("used_percentage"))
+        if at > self.updated_at:
+            self.updated_at = at
+        mine = -1 if self.resets_at is None else self.resets_at
+        theirs = -1 if resets_at is None else resets_at
+        if theirs > mine or self.first_at == _NEG_INF:
+            self.resets_at, self.used, self.best = resets_at, used, window
+            self.first_at = self.last_at = at
+            self.first_used = used
+        elif theirs == mine:
+            if used is not None and (self.used is None or used > self.used):
+                self.used, self.best = used, window
+            self.seen_again(at, resets_at, used)
+        return resets_at, used
+
+    def seen_again(self, at: int, resets_at: Any, used: Any) -> None:
+        """A reading equal to one already taken, made again at `at` (a re-render)."""
+        if at > self.updated_at:
+            self.updated_at = at
+        if resets_at != self.resets_at:
+            return
+        if at < self.first_at:
+            self.first_at, self.first_used = at, used
+        elif at > self.last_at:
+            self.last_at = at
+
+    def merge(self, other: WindowPool) -> None:
+        """Fold in a pool of the same window from other files."""
+        if other.first_at == _NEG_INF:
+            return
+        self.updated_at = max(self.updated_at, other.updated_at)
+        mine = -1.0 if self.resets_at is None else self.resets_at
+        theirs = -1.0 if other.resets_at is None else other.resets_at
+        if theirs > mine or self.first_at == _NEG_INF:
+            for name in ("resets_at", "used", "best", "first_at", "first_used", "last_at"):
+                setattr(self, name, getattr(other, name))
+            return
+        if theirs < mine:
+            return
+        if other.used is not None and (self.used is None or other.used > self.used):
+            self.used, self.best = other.used, other.best
+        if other.first_at < self.first_at:
+            self.first_at, self.first_used = other.first_at, other.first_used
+        self.last_at = max(self.last_at, other.last_at)
+
+    @property
+    def label(self) -> str | None:
+        label = self.best.get("label")
+        return label if isinstance(label, str) and label else None
+
+    @property
+    def window_seconds(self) -> int | None:
+        seconds = as_number(self.best.get("window_seconds"))
+        return int(seconds) if seconds else None
+
+    @property
+    def status(self) -> str | None:
+        status = self.best.get("status")
+        return status if isinstance(status, str) else None
+
+    @property
+    def is_using_overage(self) -> bool | None:
+        overage = self.best.get("is_using_overage")
+        return overage if isinstance(overage, bool) else None
+
+    def to_state(self) -> list[Any]:
+        """A JSON-able snapshot, for the incremental cache."""
+        return [
+            None if value == _NEG_INF else value
+            for value in (getattr(self, name) for name in self.__slots__)
+        ]
+
+    @classmethod
+    def from_state(cls, state: list[Any]) -> WindowPool:
+        """The inverse of `to_state`."""
+        pool = cls("")
+        for name, value in zip(cls.__slots__, state, strict=True):
+            is_time = name in ("first_at", "last_at", "updated_at")
+            setattr(pool, name, _NEG_INF if value is None and is_time else value)
+        return pool
+
+
+def pace(pool: WindowPool) -> tuple[float | None, float | None]:
+    """(burn rate in % per hour, when the window reaches 100 % if before it resets).
+
+    From the window's own readings: the rise from its earliest reading to its highest,
+    over the time from the earliest reading to the latest.
+    """
+    span = pool.last_at - pool.first_at
+    if pool.used is None or pool.first_used is None or span < _MIN_PACE_SPAN:
+        return None, None
+    rate = max(0.0, (pool.used - pool.first_used) / span * 3600)
+    if rate <= 0 or pool.used >= 100:
+        return rate, None
+    full_at = pool.last_at + (100 - pool.used) / rate * 3600
+    if pool.resets_at is not None and full_at >= pool.resets_at:
+        return rate, None
+    return rate, full_at
+
+
+def window_fields(pool: WindowPool, now: float) -> dict[str, Any]:
+    """A window's JSON fields: upstream's, in upstream's order, then ours."""
+    resets_at = pool.resets_at
+    seconds = pool.window_seconds
+    until = None if resets_at is None else max(0, int(resets_at - now))
+    elapsed = None
+    elapsed_pct = None
+    if resets_at is not None and seconds:
+        elapsed = max(0, seconds - until)  # type: ignore[operator]
+        elapsed_pct = min(100.0, elapsed / seconds * 100)
+    rate, full_at = pace(pool)
+    return {
+        "used_percentage": pool.used,
+        "resets_at": None if resets_at is None else int(resets_at),
+        "window_seconds": seconds,
+        "label": pool.label,
+        "status": pool.status,
+        "is_using_overage": pool.is_using_overage,
+        "seconds_until_reset": until,
+        "elapsed_seconds": elapsed,
+        "elapsed_percentage": elapsed_pct,
+        "is_present": pool.used is not None or resets_at is not None,
+        "burn_rate_per_hour": rate,
+        "projected_full_at": None if full_at is None else int(full_at),
+    }

@@ -147,3 +147,24 @@ def run_shim(
 @pytest.fixture
 def payload_bytes() -> Iterator[bytes]:
     yield (DATA / "payloads" / "real-v2.1.226-windows-later-render-subscription.json").read_bytes()
+
+
+@pytest.fixture
+def tmpfs(tmp_path: Path):
+    """Mount a tmpfs (root only) and unmount it afterwards."""
+    mounted = []
+
+    def mount(path: Path, options: str) -> bool:
+        path.mkdir(parents=True, exist_ok=True)
+        if os.geteuid() != 0 or shutil.which("mount") is None:
+            return False
+        done = subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(path)], capture_output=True
+        )
+        if done.returncode == 0:
+            mounted.append(path)
+        return done.returncode == 0
+
+    yield mount
+    for path in reversed(mounted):
+        subprocess.run(["umount", "-l", str(path)], check=False)

@@ -68,3 +68,17 @@ def test_last_good_output_is_per_command(tmp_path: Path) -> None:
     save_last_good(path, b"cmd", b"line two\n")
     assert load_last_good(path, b"cmd") == b"line two\n"
     assert oct(os.stat(path).st_mode & 0o777) == "0o600"
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"python3 -I -S -c 'import ...' /h/commands/claude_usage.pyz statusline --state-dir /s",
+        b"/h/.mngr/commands/claude_statusline.sh",
+    ],
+    ids=["ours", "upstream"],
+)
+def test_a_shim_in_the_sidecar_is_never_run(tmp_path: Path, content: bytes) -> None:
+    # However it got there, running it would make the shim chain to itself.
+    command, refusal = read_sidecar(sidecar(tmp_path, content))
+    assert command is None and "would chain to itself" in refusal

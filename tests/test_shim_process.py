@@ -371,27 +371,6 @@ class TestChaining:
         assert b"owned by uid 65534" in done.stderr
 
 
-@pytest.fixture
-def tmpfs(tmp_path: Path):
-    """Mount a tmpfs (root only) and unmount it afterwards."""
-    mounted = []
-
-    def mount(path: Path, options: str) -> bool:
-        path.mkdir(parents=True, exist_ok=True)
-        if os.geteuid() != 0 or shutil.which("mount") is None:
-            return False
-        done = subprocess.run(
-            ["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(path)], capture_output=True
-        )
-        if done.returncode == 0:
-            mounted.append(path)
-        return done.returncode == 0
-
-    yield mount
-    for path in reversed(mounted):
-        subprocess.run(["umount", "-l", str(path)], check=False)
-
-
 class TestFailuresNeverBreakTheLine:
     def test_read_only_state_dir(self, python: str, pyz: Path, tmp_path: Path, tmpfs) -> None:
         state = tmp_path / "ro-agent"

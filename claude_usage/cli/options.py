@@ -1,4 +1,4 @@
-"""Options shared by the commands that read events, declared once."""
+"""Options shared by several commands, declared once."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+
+from claude_usage.provision.python import ENV_PYTHON
 
 
 def _duration(text: str | int) -> int:
@@ -75,3 +77,21 @@ UseCache = Annotated[
 FormatOption = Annotated[Format, typer.Option("--format", help="Output format.")]
 JsonFlag = Annotated[bool, typer.Option("--json", help="Same as --format json.")]
 Detail = Annotated[bool, typer.Option("--detail", help="Per-session breakdown.")]
+
+# Provisioning (install, uninstall).
+PROJECT: Path | None = typer.Option(
+    None,
+    "--project",
+    help="One project instead of your user: its .claude/settings.local.json.",
+    exists=True,
+    file_okay=False,
+    resolve_path=True,
+)
+DRY_RUN: bool = typer.Option(False, "--dry-run", help="Print what would change; change nothing.")
+PYTHON: str | None = typer.Option(
+    None,
+    "--python",
+    help="The Python the status line runs the shim with "
+    "(default: the first python3 on PATH that is not in a venv or a wrapper script).",
+    envvar=ENV_PYTHON,
+)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -19,6 +20,9 @@ from claude_usage.cli.options import (
     StaleAfter,
     UseCache,
 )
+
+if TYPE_CHECKING:
+    from claude_usage.reader.report import Report
 
 NO_DATA_HINT = (
     "No usage data yet: no events found. Wire the status line with `claude-usage install` "
@@ -40,24 +44,28 @@ def report(
     cache: UseCache = True,
 ) -> None:
     """Report costs per session and auth mode, and the rate-limit windows."""
-    from claude_usage.reader.collect import ReaderError, Selection, collect_report
+    from claude_usage.cli.output import reporting_errors
+    from claude_usage.reader.collect import Selection, collect_report
 
     selection = Selection(
         host_dir or [], events or [], agent or [], preserved, since, stale_after, cache
     )
-    try:
+    with reporting_errors():
         result, warnings = collect_report(selection)
-    except ReaderError as error:
-        typer.echo(f"error: {error}", err=True)
-        raise typer.Exit(1) from None
-    fmt = Format.json if json_flag else output_format
+    emit_report(result, Format.json if json_flag else output_format, detail, warnings)
+
+
+def emit_report(result: Report, fmt: Format, detail: bool, warnings: list[str]) -> None:
+    """Print the report on stdout and the warnings (and the no-data hint) on stderr."""
     out, warnings = _render(result, fmt, detail, warnings)
     sys.stdout.write(out)
     for warning in warnings:
         typer.echo(f"warning: {warning}", err=True)
 
 
-def _render(result, fmt: Format, detail: bool, warnings: list[str]) -> tuple[str, list[str]]:
+def _render(
+    result: Report, fmt: Format, detail: bool, warnings: list[str]
+) -> tuple[str, list[str]]:
     if fmt is Format.human:
         from claude_usage.reader.render.text import render_text, rendered_anything
 

@@ -1,9 +1,8 @@
 """The incremental cache: what each events file said up to some offset (I/O).
 
-A second report reads only the bytes appended since the first. An entry is used only if
-the file is the same file (device and inode), no shorter than what was read, and starts
-with the same bytes (event ids are random, so a file truncated and rewritten differs
-there). The cache is safe to delete; a version bump in CACHE_VERSION drops old entries.
+A second report reads only the bytes appended since the first (`load.py` says when an
+entry may be resumed). The cache is safe to delete; a version bump in CACHE_VERSION drops
+old entries.
 """
 
 from __future__ import annotations
@@ -16,8 +15,8 @@ from typing import Any
 
 import orjson
 
-CACHE_VERSION = 1
-HEAD_BYTES = 256
+CACHE_VERSION = 2
+ANCHOR_BYTES = 256  # the bytes before the offset that must still be there
 ENV_CACHE_DIR = "CLAUDE_USAGE_CACHE_DIR"
 
 
@@ -35,10 +34,10 @@ def default_cache_dir(environ: dict[str, str] | None = None) -> Path:
 class CacheEntry:
     """What was read of one file: up to `offset`, giving `state` (a FileTally's)."""
 
-    dev: int
+    dev: int  # 0 for files read through another host
     ino: int
     offset: int
-    head: bytes
+    anchor: bytes  # the bytes just before `offset`
     state: dict[str, Any]
 
 
@@ -58,7 +57,11 @@ class TallyCache:
             if data.get("key") != key:
                 return None
             return CacheEntry(
-                data["dev"], data["ino"], data["offset"], bytes.fromhex(data["head"]), data["state"]
+                data["dev"],
+                data["ino"],
+                data["offset"],
+                bytes.fromhex(data["anchor"]),
+                data["state"],
             )
         except (OSError, orjson.JSONDecodeError, KeyError, TypeError, ValueError):
             return None
@@ -70,7 +73,7 @@ class TallyCache:
             "dev": entry.dev,
             "ino": entry.ino,
             "offset": entry.offset,
-            "head": entry.head.hex(),
+            "anchor": entry.anchor.hex(),
             "state": entry.state,
         }
         path = self._entry_path(key)

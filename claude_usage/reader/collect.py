@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from claude_usage.errors import ClaudeUsageError
 from claude_usage.reader.cache import TallyCache, default_cache_dir
 from claude_usage.reader.discover import EventsFile, default_host_dirs, discover
 from claude_usage.reader.load import read_tallies
@@ -14,8 +15,8 @@ from claude_usage.reader.report import Report, build_report
 ENV_NOW = "CLAUDE_USAGE_NOW"
 
 
-class ReaderError(Exception):
-    """A problem the user can fix, shown as one line on stderr."""
+class ReaderError(ClaudeUsageError):
+    """A problem with what the reader was asked to read."""
 
 
 @dataclass(frozen=True)
@@ -53,11 +54,17 @@ def find_files(selection: Selection) -> list[EventsFile]:
     return discover(host_dirs, selection.events, selection.include_preserved, selection.agents)
 
 
-def collect_report(selection: Selection, now: int | None = None) -> tuple[Report, list[str]]:
-    """The report and the warnings (unreadable files, skipped lines) for stderr."""
+def collect_report(
+    selection: Selection, now: int | None = None, files: list[EventsFile] | None = None
+) -> tuple[Report, list[str]]:
+    """The report and the warnings (unreadable files, skipped lines) for stderr.
+
+    `files` replaces discovery (mngr's agent listing finds them its own way).
+    """
     if now is None:
         now = clock()
-    files = find_files(selection)
+    if files is None:
+        files = find_files(selection)
     cache = TallyCache(default_cache_dir()) if selection.use_cache else None
     tallies, warnings = read_tallies(files, cache)
     for events_file, tally in tallies:

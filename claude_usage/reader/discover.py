@@ -9,7 +9,8 @@ ones (upstream's layout). Only regular files are read, never symlinks. Agents ar
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import orjson
@@ -30,6 +31,8 @@ class EventsFile:
     agent_id: str
     agent_name: str
     preserved: bool = False
+    # For a file on another host: read_from(offset) -> (file size, bytes from offset to EOF).
+    read_from: Callable[[int], tuple[int, bytes]] | None = field(default=None, compare=False)
 
 
 def default_host_dirs(environ: dict[str, str] | None = None) -> list[Path]:

@@ -1,25 +1,30 @@
 """Read events files into tallies, through the incremental cache (I/O orchestration).
 
-Files are read in chunks of whole lines, so memory follows the number of sessions, not
-the size of the files. A line without its `\\n` yet (a render being written) is left for
-the next read.
+Local files are read in chunks of whole lines, so memory follows the number of sessions,
+not the size of the files; files on remote hosts are read from the cached offset on
+through a `read_from(offset) -> (file size, bytes)` callable. A line without its `\\n` yet
+(a render being written) is left for the next read. A cache entry is resumed only if the
+bytes just before its offset are still the ones it saw (event ids are random, so a file
+truncated and rewritten differs there) and, for local files, the inode is the same.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from claude_usage.reader.aggregate import FileTally, OutOfOrder, tally_lines, tally_sorted
-from claude_usage.reader.cache import HEAD_BYTES, CacheEntry, TallyCache
+from claude_usage.reader.cache import ANCHOR_BYTES, CacheEntry, TallyCache
 from claude_usage.reader.discover import EventsFile
 from claude_usage.reader.parse import iter_lines
 
 CHUNK = 8 << 20
+ReadFrom = Callable[[int], tuple[int, bytes]]
 
 
-def _complete_lines(f, offset: int) -> Iterable[tuple[bytes, int]]:
+def _complete_lines(f: BinaryIO, offset: int) -> Iterator[tuple[bytes, int]]:
     """(chunk of whole lines, offset after it) from `offset` on."""
     f.seek(offset)
     carry = b""
@@ -35,43 +40,88 @@ def _complete_lines(f, offset: int) -> Iterable[tuple[bytes, int]]:
         carry = data[end:]
 
 
-def _read_all_sorted(path: Path) -> tuple[FileTally, int]:
-    # The rare path: a process's readings out of order. Hold the whole file, sort, fold.
-    objs: list[object] = []
-    offset = 0
-    with path.open("rb") as f:
-        for chunk, end in _complete_lines(f, 0):
-            objs.extend(iter_lines(chunk))
-            offset = end
-    return tally_sorted(objs), offset
+def _sorted_tally(data: bytes) -> FileTally:
+    # The rare path: a process's readings out of order. Hold the file, sort, fold.
+    return tally_sorted(iter_lines(data[: data.rfind(b"\n") + 1]))
 
 
-def read_tally(path: Path, cache: TallyCache | None = None) -> FileTally:
-    """What one events file says, reading only the bytes the cache has not seen."""
+def _store(cache: TallyCache | None, key: str, entry: CacheEntry) -> None:
+    if cache is not None:
+        cache.put(key, entry)
+
+
+def read_tally(path: Path, cache: TallyCache | None = None, key: str | None = None) -> FileTally:
+    """What one local events file says, reading only the bytes the cache has not seen."""
+    key = key or f"{os.uname().nodename}:{path.resolve()}"
     with path.open("rb") as f:
         st = os.fstat(f.fileno())
-        head = f.read(HEAD_BYTES)
-        key = f"{os.uname().nodename}:{path.resolve()}"
         entry = cache.get(key) if cache is not None else None
-        usable = (
+        if (
             entry is not None
             and (entry.dev, entry.ino) == (st.st_dev, st.st_ino)
             and st.st_size >= entry.offset
-            and head.startswith(entry.head)
-        )
-        if usable and entry.offset == st.st_size:
+        ):
+            f.seek(entry.offset - len(entry.anchor))
+            if f.read(len(entry.anchor)) != entry.anchor:
+                entry = None
+        else:
+            entry = None
+        if entry is not None and entry.offset == st.st_size:
             return FileTally.from_state(entry.state)
-        tally = FileTally.from_state(entry.state) if usable else FileTally()
-        offset = entry.offset if usable else 0
+        tally = FileTally.from_state(entry.state) if entry is not None else FileTally()
+        offset = entry.offset if entry is not None else 0
         try:
             for chunk, end in _complete_lines(f, offset):
                 tally_lines(chunk, tally)
                 offset = end
         except OutOfOrder:
-            tally, offset = _read_all_sorted(path)
-    if cache is not None:
-        cache.put(key, CacheEntry(st.st_dev, st.st_ino, offset, head[:offset], tally.to_state()))
+            f.seek(0)
+            data = f.read()
+            tally, offset = _sorted_tally(data), data.rfind(b"\n") + 1
+        f.seek(max(0, offset - ANCHOR_BYTES))
+        anchor = f.read(offset - max(0, offset - ANCHOR_BYTES))
+    _store(cache, key, CacheEntry(st.st_dev, st.st_ino, offset, anchor, tally.to_state()))
     return tally
+
+
+def read_tally_from(read_from: ReadFrom, key: str, cache: TallyCache | None = None) -> FileTally:
+    """What an events file on another host says, through `read_from`, resuming from the cache."""
+    entry = cache.get(key) if cache is not None else None
+    start = entry.offset - len(entry.anchor) if entry is not None else 0
+    size, data = read_from(start)
+    if entry is not None and size >= entry.offset and data.startswith(entry.anchor):
+        tally, base, new = (
+            FileTally.from_state(entry.state),
+            entry.offset,
+            data[len(entry.anchor) :],
+        )
+    else:
+        if start:
+            size, data = read_from(0)
+        tally, base, new = FileTally(), 0, data
+    complete = new[: new.rfind(b"\n") + 1]
+    try:
+        tally_lines(complete, tally)
+        offset = base + len(complete)
+        anchor = (data[: len(data) - len(new)] + complete)[-ANCHOR_BYTES:]
+    except OutOfOrder:
+        _, whole = read_from(0)
+        tally, offset = _sorted_tally(whole), whole.rfind(b"\n") + 1
+        anchor = whole[max(0, offset - ANCHOR_BYTES) : offset]
+    _store(cache, key, CacheEntry(0, 0, offset, anchor, tally.to_state()))
+    return tally
+
+
+class _RemoteError(Exception):
+    """Reading through another host failed (its own errors are the host library's)."""
+
+
+def _read_remote(events_file: EventsFile, cache: TallyCache | None) -> FileTally:
+    key = f"{events_file.host}:{events_file.path}"
+    try:
+        return read_tally_from(events_file.read_from, key, cache)  # type: ignore[arg-type]
+    except Exception as error:  # a host library's errors: anything from SSH to a missing file
+        raise _RemoteError(str(error) or type(error).__name__) from error
 
 
 def read_tallies(
@@ -81,7 +131,12 @@ def read_tallies(
     out, problems = [], []
     for events_file in files:
         try:
-            out.append((events_file, read_tally(events_file.path, cache)))
-        except OSError as error:
-            problems.append(f"cannot read {events_file.path}: {error.strerror or error}")
+            if events_file.read_from is None:
+                tally = read_tally(events_file.path, cache)
+            else:
+                tally = _read_remote(events_file, cache)
+        except (OSError, _RemoteError) as error:  # one unreadable file must not hide the others
+            problems.append(f"cannot read {events_file.path} ({events_file.agent_name}): {error}")
+            continue
+        out.append((events_file, tally))
     return out, problems

@@ -35,7 +35,13 @@ def read_sidecar(path: "bytes") -> "tuple":
     finally:
         posix.close(fd)
     command = data.rstrip(b"\r\n")  # as `sh` would read it with $(cat ...)
-    return (command if command.strip() else None), None
+    if not command.strip():
+        return None, None
+    from .command import is_shim_command
+
+    if is_shim_command(command.decode("utf-8", "replace")):
+        return None, "it runs a usage shim, which would chain to itself"
+    return command, None
 
 
 def start(command: "bytes") -> "subprocess.Popen":

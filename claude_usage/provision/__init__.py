@@ -1,0 +1,1 @@
+"""The provisioner (SPEC §6): put the shim on a host and wire agents' status lines to it."""

@@ -1,0 +1,73 @@
+"""A provisioning plan as steps, each one file written or removed, applied through a host.
+
+Planning reads and decides; applying only writes. So `--dry-run` shows exactly what a
+real run does, and the CLI prints the same list either way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from claude_usage.provision.host import Host, HostError
+
+WRITE, REMOVE, KEEP = "write", "remove", "keep"
+_VERBS = {
+    WRITE: ("wrote", "would write"),
+    REMOVE: ("removed", "would remove"),
+    KEEP: ("left", "would leave"),
+}
+
+
+@dataclass(frozen=True)
+class Step:
+    """One file: written with `data`, removed, or deliberately left alone (`keep`)."""
+
+    action: str
+    path: Path
+    what: str
+    data: bytes | None = None
+    mode: int | None = None
+
+    def describe(self, dry_run: bool = False) -> str:
+        """One line for people: `wrote <path>: <what>` (`would write` with dry_run)."""
+        return f"{_VERBS[self.action][dry_run]} {self.path}: {self.what}"
+
+
+def write(path: Path, data: bytes, what: str, mode: int | None = None) -> Step:
+    """A step that writes `data` to `path`."""
+    return Step(WRITE, path, what, data, mode)
+
+
+def remove(path: Path, what: str) -> Step:
+    """A step that removes `path`."""
+    return Step(REMOVE, path, what)
+
+
+def keep(path: Path, why: str) -> Step:
+    """A note that `path` is deliberately left as it is."""
+    return Step(KEEP, path, why)
+
+
+def changes(steps: Sequence[Step]) -> list[Step]:
+    """The steps that change a file."""
+    return [step for step in steps if step.action != KEEP]
+
+
+def apply_steps(host: Host, steps: Sequence[Step]) -> None:
+    """Carry out the steps in order; HostError names the file that failed and what was done."""
+    done: list[Path] = []
+    for step in changes(steps):
+        try:
+            if step.action == REMOVE:
+                host.remove_file(step.path)
+            else:
+                assert step.data is not None
+                host.write_file(step.path, step.data, step.mode)
+        except OSError as error:
+            earlier = f" (done before that: {', '.join(map(str, done))})" if done else ""
+            raise HostError(
+                f"cannot {step.action} {step.path}: {error.strerror or error}{earlier}"
+            ) from None
+        done.append(step.path)

@@ -1,0 +1,263 @@
+"""The mngr plugin against the real imbue-mngr 0.3.0 (the `mngr` extra), in a throwaway HOME.
+
+Agents are created with `host.create_agent_state` (a real agent record, nothing started)
+and the hooks are called through mngr's own plugin manager, which loaded our entry point.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from claude_usage import __version__
+from claude_usage.mngr_plugin import hookimpl
+from claude_usage.provision import clash, paths
+from claude_usage.provision.mngr_host import MngrHost
+from claude_usage.zipapp import build_zipapp_bytes
+
+try:
+    import imbue.mngr  # noqa: F401
+except ImportError:  # the suite must test the real mngr: say how to get it, do not skip
+    pytest.fail(
+        "imbue-mngr is not installed: run ./scripts/test, which installs the `mngr` extra "
+        "(uv run --extra mngr), or pip install '.[mngr]'",
+        pytrace=False,
+    )
+
+
+@pytest.fixture
+def mngr_env(hermetic_env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """mngr isolated: its host dir under tmp_path, no project config, a non-git cwd."""
+    empty = tmp_path / "no-project-config"
+    empty.mkdir()
+    monkeypatch.setenv("MNGR_HOST_DIR", str(tmp_path / ".mngr"))
+    monkeypatch.setenv("MNGR_PROJECT_CONFIG_DIR", str(empty))
+    monkeypatch.chdir(tmp_path)
+    return dict(os.environ)
+
+
+@dataclass
+class Mngr:
+    pm: Any
+    ctx: Any
+    host: Any
+    log: list[str]
+
+    @property
+    def host_dir(self) -> Path:
+        return Path(self.host.host_dir)
+
+    def create_agent(self, work_dir: Path, agent_type: str, name: str, **options: Any) -> Any:
+        from imbue.mngr.interfaces.host import CreateAgentOptions
+        from imbue.mngr.primitives import AgentName, AgentTypeName
+
+        kind = AgentTypeName(agent_type)
+        create = CreateAgentOptions(agent_type=kind, name=AgentName(name), **options)
+        return self.host.create_agent_state(work_dir, create)
+
+    def provision(self, agent: Any) -> None:
+        self.pm.hook.on_before_provisioning(agent=agent, host=self.host, mngr_ctx=self.ctx)
+
+
+@pytest.fixture
+def mngr(mngr_env: dict[str, str]) -> Iterator[Mngr]:
+    """A real local mngr host (notes-mngr.md §2.1), with mngr's log captured."""
+    from imbue.concurrency_group.concurrency_group import ConcurrencyGroup
+    from imbue.mngr.api.providers import get_provider_instance, reset_provider_instances
+    from imbue.mngr.cli.plugin_manager import create_plugin_manager
+    from imbue.mngr.config.loader import load_config
+    from imbue.mngr.primitives import HostName, ProviderInstanceName
+    from loguru import logger
+
+    log: list[str] = []
+    logger.remove()
+    sink = logger.add(log.append, level="DEBUG", format="{level} {message}")
+    pm = create_plugin_manager()
+    try:
+        with ConcurrencyGroup(name="test") as group:
+            ctx = load_config(pm, group)
+            provider = get_provider_instance(ProviderInstanceName("local"), ctx)
+            yield Mngr(pm, ctx, provider.get_host(HostName("localhost")), log)
+    finally:
+        logger.remove(sink)
+        reset_provider_instances()
+
+
+@pytest.fixture
+def work(tmp_path: Path) -> Path:
+    path = tmp_path / "work"
+    (path / ".claude").mkdir(parents=True)
+    return path
+
+
+def test_mngr_plugin_list_shows_the_plugin(mngr_env: dict[str, str]) -> None:
+    mngr_bin = shutil.which("mngr", path=os.path.dirname(sys.executable))
+    assert mngr_bin, "the mngr extra installs the mngr command"
+    done = subprocess.run(
+        [mngr_bin, "plugin", "list", "--format", "json"],
+        capture_output=True,
+        text=True,
+        env=mngr_env,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    plugins = {plugin["name"]: plugin for plugin in json.loads(done.stdout)["plugins"]}
+    ours = plugins[clash.PLUGIN_NAME]
+    assert (ours["version"], ours["enabled"]) == (__version__, "true")
+    assert ours["description"].startswith("Record and report what Claude Code agents cost")
+    assert not {"usage", "claude_usage"} & set(plugins)  # no upstream here
+
+
+def test_the_plugin_module_imports_no_mngr() -> None:
+    code = (
+        "import sys, claude_usage.mngr_plugin\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('imbue', 'loguru'))))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert (done.returncode, done.stdout) == (0, "[]\n"), done.stderr
+
+
+def test_provisioning_a_claude_agent(mngr: Mngr, work: Path) -> None:
+    local = work / ".claude/settings.local.json"
+    local.write_text(
+        '{"model": "opus", "statusLine": {"type": "command", "command": "echo mine", "padding": 2}}'
+    )
+    agent = mngr.create_agent(work, "claude", "c1")
+    assert type(agent).__name__ == "ClaudeAgent"
+    mngr.provision(agent)
+
+    zipapp = mngr.host_dir / "commands/claude_usage.pyz"
+    assert zipapp.read_bytes() == build_zipapp_bytes()
+    assert zipapp.stat().st_mode & 0o777 == 0o755
+    sidecar = mngr.host_dir / "agents" / str(agent.id) / "commands/user_statusline_cmd"
+    assert (sidecar.read_text(), sidecar.stat().st_mode & 0o777) == ("echo mine", 0o600)
+    command = (
+        "python3 -I -S -c 'import sys,zipimport;exec(zipimport.zipimporter(sys.argv[1])"
+        f'.get_data("claude_usage/shim/boot.py"))\' {zipapp} statusline'
+    )
+    assert local.read_text() == (
+        "{\n"
+        '  "model": "opus",\n'
+        '  "statusLine": {\n'
+        '    "type": "command",\n'
+        f'    "command": {json.dumps(command)},\n'
+        '    "padding": 2\n'
+        "  }\n"
+        "}\n"
+    )
+    # Provisioning the same agent again changes nothing.
+    before = {p: p.read_bytes() for p in (zipapp, sidecar, local)}
+    mngr.provision(agent)
+    assert {p: p.read_bytes() for p in before} == before
+
+
+def test_other_agent_types_are_left_alone(mngr: Mngr, work: Path) -> None:
+    from imbue.mngr.primitives import CommandString
+
+    local = work / ".claude/settings.local.json"
+    local.write_text('{"statusLine": {"type": "command", "command": "echo mine"}}')
+    agent = mngr.create_agent(work, "command", "cmd1", command=CommandString("sleep 1"))
+    mngr.provision(agent)
+    assert local.read_text() == '{"statusLine": {"type": "command", "command": "echo mine"}}'
+    assert not (mngr.host_dir / "commands/claude_usage.pyz").exists()
+    assert not (mngr.host_dir / "agents" / str(agent.id) / "commands/user_statusline_cmd").exists()
+
+
+def test_a_broken_settings_file_is_logged_not_raised(mngr: Mngr, work: Path) -> None:
+    local = work / ".claude/settings.local.json"
+    local.write_text('{"permissions": ')
+    agent = mngr.create_agent(work, "claude", "c2")
+    mngr.provision(agent)  # a raise here would abort `mngr create`
+    assert local.read_text() == '{"permissions": '
+    errors = [line for line in mngr.log if line.startswith("ERROR claude-usage")]
+    assert errors == [
+        f"ERROR claude-usage: agent c2 records no usage: {local} is not valid JSON "
+        "(Expecting value, line 1 column 17); it was left as it is: fix it (or move it away) "
+        "and run again\n"
+    ]
+
+
+def test_upstream_provisioner_beside_ours_is_a_warning(
+    mngr: Mngr, work: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    info = tmp_path / "site/imbue_mngr_claude_usage-0.2.0.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: imbue-mngr-claude-usage\nVersion: 0.2.0\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path / "site"))
+    mngr.provision(mngr.create_agent(work, "claude", "c3"))
+    warnings = [line for line in mngr.log if line.startswith("WARNING claude-usage")]
+    assert len(warnings) == 1
+    assert "upstream imbue-mngr-claude-usage 0.2.0 is installed" in warnings[0]
+
+
+class StandInUpstream:
+    """Does what imbue-mngr-claude-usage's hook does to an agent's files (UPSTREAM.md §4.2)."""
+
+    @hookimpl
+    def on_before_provisioning(self, agent: Any, host: Any, mngr_ctx: Any) -> None:
+        local = Path(agent.work_dir) / ".claude/settings.local.json"
+        settings = json.loads(local.read_text())
+        state = Path(host.host_dir) / "agents" / str(agent.id)
+        (state / "commands").mkdir(parents=True, exist_ok=True)
+        (state / "commands/user_statusline_cmd").write_text(settings["statusLine"]["command"])
+        shim = str(Path(host.host_dir) / "commands/claude_statusline.sh")
+        settings["statusLine"] = {"type": "command", "command": shim}  # padding lost
+        local.write_text(json.dumps(settings, indent=2) + "\n")
+
+
+def test_ours_runs_after_an_upstream_provisioner(mngr: Mngr, work: Path) -> None:
+    import claude_usage.mngr_plugin as ours
+
+    local = work / ".claude/settings.local.json"
+    local.write_text('{"statusLine": {"type": "command", "command": "echo mine"}}')
+    # Registered after the stand-in, ours would be called first (pluggy calls LIFO)
+    # but for trylast; then upstream's shim would end up wired.
+    mngr.pm.unregister(ours)
+    mngr.pm.register(StandInUpstream(), name="stand_in_upstream")
+    mngr.pm.register(ours, name=clash.PLUGIN_NAME)
+    try:
+        agent = mngr.create_agent(work, "claude", "c5")
+        mngr.provision(agent)
+    finally:
+        mngr.pm.unregister(name="stand_in_upstream")
+    command = json.loads(local.read_text())["statusLine"]["command"]
+    assert command.endswith("/commands/claude_usage.pyz statusline")
+    sidecar = mngr.host_dir / "agents" / str(agent.id) / "commands/user_statusline_cmd"
+    assert sidecar.read_text() == "echo mine"
+
+
+def test_destroying_an_agent_preserves_its_events(mngr: Mngr, work: Path) -> None:
+    agent = mngr.create_agent(work, "claude", "c4")
+    mngr.provision(agent)
+    events = paths.events_path(paths.agent_state_dir(mngr.host_dir, str(agent.id)))
+    events.parent.mkdir(parents=True)
+    events.write_bytes(b'{"source":"claude/usage","session_id":"s1"}\n{"torn')
+    mngr.pm.hook.on_before_agent_destroy(agent=agent, host=mngr.host)
+    preserved = mngr.host_dir / f"preserved/c4--{agent.id}/events/claude/usage/events.jsonl"
+    assert preserved.read_bytes() == events.read_bytes()
+
+
+def test_the_host_adapter_on_a_real_mngr_host(mngr: Mngr, tmp_path: Path) -> None:
+    host = MngrHost(mngr.host)
+    assert host.host_dir == Path(os.environ["MNGR_HOST_DIR"])
+    path = tmp_path / "adapter" / "sub" / "file.json"
+    host.write_file(path, b'{"a": 1}\r\n', 0o600)
+    assert (path.read_bytes(), path.stat().st_mode & 0o777) == (b'{"a": 1}\r\n', 0o600)
+    assert host.read_text_file(path) == '{"a": 1}\r\n'
+    with pytest.raises(FileNotFoundError):
+        host.read_text_file(tmp_path / "missing")
+    assert host.list_names(path.parent) == ["file.json"]
+    host.remove_file(path)
+    host.remove_file(path)
+    assert host.list_names(path.parent) == []

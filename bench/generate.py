@@ -28,31 +28,33 @@ NOW = 1796298000  # 2026-12-03T11:40:00Z
 SPAN = 7 * 86400
 FIVE_HOURS, SEVEN_DAYS = 18000, 604800
 MODELS = ("claude-opus-5", "claude-sonnet-5", "claude-haiku-4-5-20251001")
+# First 12 hex of sha256 of two made-up account ids, as the shim records them.
+ACCOUNTS = ("5eed0a11ce01", "5eed0b0b0202")
 
 
 def agent_lines(index: int, events: int, sessions: int, rng: random.Random) -> list[str]:
-    """One agent's lines, oldest first."""
+    """One agent's lines, oldest first, all within the week before NOW."""
     processes = max(1, sessions // 8)
-    account = f"{rng.getrandbits(48):012x}" if index % 10 else None  # some older events lack it
-    step = SPAN / events
-    at = NOW - SPAN
-    lines = []
-    per_process = events // processes
-    session_len = max(1, events // sessions)
     api_key = index % 5 == 0  # one agent in five bills an API key
+    # One person's plan for most agents, a second plan for some; none with an API key.
+    account = None if api_key else ACCOUNTS[index % 7 == 3]
+    times = sorted(NOW - SPAN + rng.random() * SPAN for _ in range(events))
+    lines = []
+    per_process = max(1, events // processes)
+    session_len = max(1, events // sessions)
     for p in range(processes):
         process = f"linux:5eed{index:04x}:{1000 + p}:{rng.randrange(10**6)}"
         cost = duration = api = added = removed = 0.0
         session = None
         model = rng.choice(MODELS)
-        for i in range(per_process):
+        chunk = times[p * per_process : (p + 1) * per_process if p < processes - 1 else None]
+        for i, at in enumerate(chunk):
             if i % session_len == 0:
                 session = f"{rng.getrandbits(128):032x}"
                 if rng.random() < 0.5:  # /clear: a new session, counters back to 0
                     cost = duration = api = added = removed = 0.0
-            at += step * rng.uniform(0.5, 1.5)
             cost += rng.uniform(0.001, 0.05)
-            duration += step * 1000
+            duration += SPAN / events * 1000
             api += rng.uniform(100, 5000)
             added += rng.randrange(0, 20)
             removed += rng.randrange(0, 5)

@@ -50,27 +50,25 @@ def on_before_provisioning(agent: Any, host: Any, mngr_ctx: Any) -> None:
         logger.debug("claude-usage: {}", step.describe())
 
 
+# trylast: mngr keeps the last command registered under a name, so with upstream's
+# imbue-mngr-usage installed too, `mngr usage` is ours (doctor and the log say so).
+@hookimpl(trylast=True)
+def register_cli_commands() -> list[Any]:
+    """The reader as `mngr usage` (the typer report converted to click)."""
+    from claude_usage.cli.mngr_usage import build_usage_command
+
+    return [build_usage_command()]
+
+
 @hookimpl
 def on_before_agent_destroy(agent: Any, host: Any) -> None:
     """Copy the agent's usage events into its preserved archive; log, never raise."""
-    from pathlib import Path
-
-    from imbue.mngr.api.preservation import get_local_preserved_agent_dir_for_host
     from loguru import logger
 
-    from claude_usage.provision.host import LocalHost
-    from claude_usage.provision.mngr_host import MngrHost
-    from claude_usage.provision.paths import agent_state_dir
-    from claude_usage.provision.preserve import preserve_events
+    from claude_usage.provision.mngr_preserve import preserve_agent_usage
 
     try:
-        # mngr's own rule for the archive: `<name>--<id>`, host-qualified on a collision.
-        archive = get_local_preserved_agent_dir_for_host(
-            agent.mngr_ctx, agent.name, agent.id, host.id
-        )
-        state_dir = agent_state_dir(Path(host.host_dir), str(agent.id))
-        local = LocalHost(Path(agent.mngr_ctx.config.default_host_dir).expanduser())
-        plan = preserve_events(MngrHost(host), state_dir, local, archive)
+        plan = preserve_agent_usage(agent, host)
     except Exception as error:  # a hook that raises aborts the destroy
         logger.error("claude-usage: usage events of {} not preserved: {}", agent.name, error)
         return

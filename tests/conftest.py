@@ -22,6 +22,8 @@ SHIM_MINORS = range(8, 14)
 REQUIRE_ALL = os.environ.get("CLAUDE_USAGE_REQUIRE_ALL_PYTHONS") == "1"
 
 _CLEARED_PREFIXES = ("MNGR_", "CLAUDE_", "ANTHROPIC_")
+# The HOME the suite started with, before `hermetic_env` moves it: where uv keeps its cache.
+ORIGINAL_HOME = os.environ.get("HOME", "")
 
 
 def _pyenv_roots() -> list[str]:

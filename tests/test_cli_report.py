@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from claude_usage.cli.app import app
 
+from .conftest import ORIGINAL_HOME
 from .plant import NOW, agent_dir, cost, event, upstream_example, windows, write_events
 from .test_render import UPSTREAM_DETAIL_TEXT
 
@@ -153,3 +154,15 @@ def test_installed_console_script_in_a_subprocess(host: Path, tmp_path: Path) ->
     assert any((tmp_path / "cache").rglob("*.json"))  # the incremental cache was used
     bad = subprocess.run([script, "--since", "nope"], capture_output=True, text=True, env=env)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
+
+
+def test_the_readmes_demo_on_the_bundled_example(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The README's first command, as a newcomer runs it (uv's cache in the real HOME).
+    root = Path(__file__).parents[1]
+    monkeypatch.delenv("CLAUDE_USAGE_NOW")
+    env = {**os.environ, "HOME": ORIGINAL_HOME}
+    done = subprocess.run(
+        [str(root / "scripts" / "demo")], capture_output=True, text=True, env=env, timeout=300
+    )
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout == (root / "tests" / "data" / "example-report.txt").read_text()

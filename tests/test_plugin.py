@@ -6,6 +6,7 @@ and the hooks are called through mngr's own plugin manager, which loaded our ent
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -23,6 +24,8 @@ from claude_usage.mngr_plugin import hookimpl
 from claude_usage.provision import clash, paths
 from claude_usage.provision.mngr_host import MngrHost
 from claude_usage.zipapp import build_zipapp_bytes
+
+from .plant import NOW, cost, event, windows, write_events
 
 try:
     import imbue.mngr  # noqa: F401
@@ -88,7 +91,8 @@ def mngr(mngr_env: dict[str, str]) -> Iterator[Mngr]:
             provider = get_provider_instance(ProviderInstanceName("local"), ctx)
             yield Mngr(pm, ctx, provider.get_host(HostName("localhost")), log)
     finally:
-        logger.remove(sink)
+        with contextlib.suppress(ValueError):  # `mngr usage` set up mngr's own logging
+            logger.remove(sink)
         reset_provider_instances()
 
 
@@ -261,3 +265,169 @@ def test_the_host_adapter_on_a_real_mngr_host(mngr: Mngr, tmp_path: Path) -> Non
     host.remove_file(path)
     host.remove_file(path)
     assert host.list_names(path.parent) == []
+
+
+# `mngr usage`: the reader over mngr's own agent listing.
+
+NOW_ENV = {"CLAUDE_USAGE_NOW": str(NOW)}
+
+
+def plant_usage(mngr: Mngr, work: Path, name: str, usd: float, **labels: str) -> Any:
+    """A Claude agent of mngr's with one subscription session of `usd`."""
+    agent = mngr.create_agent(work, "claude", name, label_options=labels) if labels else None
+    agent = agent or mngr.create_agent(work, "claude", name)
+    state = paths.agent_state_dir(mngr.host_dir, str(agent.id))
+    write_events(state, [event(NOW - 60, f"s-{name}", cost(usd), windows(40, 10), process=name)])
+    return agent
+
+
+@pytest.fixture
+def mngr_cli() -> Any:
+    """`mngr usage --detail ...` through mngr's real root command, in this process."""
+    from click.testing import CliRunner
+    from imbue.mngr.main import cli
+
+    def run(*args: str) -> Any:
+        return CliRunner().invoke(cli, ["usage", "--detail", *args], env=NOW_ENV)
+
+    return run
+
+
+def sessions_by_agent(output: str) -> dict[str, float]:
+    sources = json.loads(output)["sources"]
+    return {s["agent"]: s["cost"]["total_cost_usd"] for src in sources for s in src["sessions"]}
+
+
+def test_mngr_usage_json_reports_mngr_agents_and_destroyed_ones(
+    mngr: Mngr, work: Path, mngr_env: dict[str, str]
+) -> None:
+    plant_usage(mngr, work, "c1", 1.25)
+    gone = plant_usage(mngr, work, "c2", 2.5)
+    mngr.pm.hook.on_before_agent_destroy(agent=gone, host=mngr.host)
+    mngr.host.destroy_agent(gone)
+    mngr_bin = shutil.which("mngr", path=os.path.dirname(sys.executable))
+    done = subprocess.run(
+        [mngr_bin, "usage", "--json", "--detail"],
+        capture_output=True,
+        text=True,
+        env={**mngr_env, **NOW_ENV},
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert list(report) == ["now", "since_seconds", "sources"]
+    assert sessions_by_agent(done.stdout) == {"c1": 1.25, "c2": 2.5}
+    (source,) = report["sources"]
+    assert source["subscription_cost"]["total_cost_usd"] == 3.75
+    assert source["five_hour"]["used_percentage"] == 40
+    hosts = {s["host"] for s in source["sessions"]}
+    assert hosts == {str(mngr.host.id)}  # the destroyed agent keeps its host, from the manifest
+
+
+def test_mngr_usage_takes_mngrs_agent_filters(mngr: Mngr, work: Path, mngr_cli: Any) -> None:
+    plant_usage(mngr, work, "c1", 1.0)
+    plant_usage(mngr, work, "c2", 2.0)
+    assert sessions_by_agent(mngr_cli("--json").stdout) == {"c1": 1.0, "c2": 2.0}
+    only = mngr_cli("--format", "json", "--include", 'name == "c1"')
+    assert sessions_by_agent(only.stdout) == {"c1": 1.0}
+    assert sessions_by_agent(mngr_cli("--json", "--exclude", 'name == "c1"').stdout) == {"c2": 2.0}
+    assert sessions_by_agent(mngr_cli("--json", "--local", "--provider", "local").stdout) == {
+        "c1": 1.0,
+        "c2": 2.0,
+    }
+    assert sessions_by_agent(mngr_cli("--json", "--agent", "c2").stdout) == {"c2": 2.0}
+    remote = mngr_cli("--json", "--remote")
+    assert (remote.exit_code, json.loads(remote.stdout)["sources"]) == (0, [])
+    assert "No usage data yet" in remote.stderr
+
+
+def test_mngr_usage_filters_apply_to_destroyed_agents(
+    mngr: Mngr, work: Path, mngr_cli: Any
+) -> None:
+    plant_usage(mngr, work, "c1", 1.0)
+    gone = plant_usage(mngr, work, "c2", 2.0)
+    mngr.pm.hook.on_before_agent_destroy(agent=gone, host=mngr.host)
+    mngr.host.destroy_agent(gone)
+    assert sessions_by_agent(mngr_cli("--json").stdout) == {"c1": 1.0, "c2": 2.0}
+    assert sessions_by_agent(mngr_cli("--json", "--no-preserved").stdout) == {"c1": 1.0}
+    assert sessions_by_agent(mngr_cli("--json", "--include", 'name == "c2"').stdout) == {"c2": 2.0}
+    assert sessions_by_agent(mngr_cli("--json", "--running").stdout) == {}  # nothing runs
+
+
+def test_mngr_usage_formats_and_errors(mngr: Mngr, work: Path, mngr_cli: Any) -> None:
+    plant_usage(mngr, work, "c1", 1.0)
+    human = mngr_cli()
+    assert human.exit_code == 0
+    assert human.stdout.startswith("[claude]\nsubscription cost (imputed): $1.00 (1m ago)\n")
+    prometheus = mngr_cli("--format", "prometheus")
+    assert (
+        'claude_usage_cost_usd{source="claude",mode="subscription",agent="c1"' in prometheus.stdout
+    )
+    assert mngr_cli("--format", "jsonl").stdout.count("\n") == 1
+    bad_cel = mngr_cli("--include", "name ===")
+    assert bad_cel.exit_code != 0 and "Invalid include filter" in bad_cel.stderr
+    assert mngr_cli("--since", "nope").exit_code == 2
+
+
+def test_reading_events_through_an_mngr_host_object(mngr: Mngr, work: Path, tmp_path: Path) -> None:
+    """The remote path (`read_from`) over a real mngr host: the same tally, new bytes only."""
+    from claude_usage.reader.aggregate import tally_lines
+    from claude_usage.reader.cache import TallyCache
+    from claude_usage.reader.load import read_tally_from
+    from claude_usage.reader.mngr_discover import read_tail, remote_sources
+
+    agent = plant_usage(mngr, work, "c1", 1.0)
+    events_dir = paths.agent_state_dir(mngr.host_dir, str(agent.id)) / "events"
+    entries = mngr.host.list_directory(events_dir, recursive=True)
+    ((source, path),) = remote_sources(events_dir, entries)
+    assert (source, path) == ("claude", events_dir / "claude/usage/events.jsonl")
+    offsets: list[int] = []
+
+    def read_from(offset: int) -> tuple[int, bytes]:
+        offsets.append(offset)
+        return read_tail(mngr.host, path, offset)
+
+    cache = TallyCache(tmp_path / "cache")
+    first = read_tally_from(read_from, "remote:" + str(path), cache)
+    write_events(path.parents[3], [event(NOW, "s-c1", cost(1.5), process="c1")])
+    second = read_tally_from(read_from, "remote:" + str(path), cache)
+    assert second.to_state() == tally_lines(path.read_bytes()).to_state()
+    assert first.to_state() != second.to_state()
+    assert offsets[0] == 0 and offsets[1] > 0  # the second read started near the old end
+
+
+def test_ours_wins_the_usage_command_over_upstreams(
+    mngr_env: dict[str, str], tmp_path: Path
+) -> None:
+    # A stand-in for imbue-mngr-usage: an installed distribution whose mngr plugin
+    # registers its own `usage` command.
+    site = tmp_path / "site"
+    info = site / "imbue_mngr_usage-0.2.0.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: imbue-mngr-usage\nVersion: 0.2.0\n"
+    )
+    (info / "entry_points.txt").write_text("[mngr]\nusage = stand_in_usage\n")
+    (site / "stand_in_usage.py").write_text(
+        "import click, pluggy\n"
+        "@pluggy.HookimplMarker('mngr')\n"
+        "def register_cli_commands():\n"
+        "    return [click.Command('usage', help='UPSTREAM USAGE')]\n"
+    )
+    mngr_bin = shutil.which("mngr", path=os.path.dirname(sys.executable))
+    env = {**mngr_env, "PYTHONPATH": str(site)}
+    listed = subprocess.run(
+        [mngr_bin, "plugin", "list", "--format", "json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    names = {plugin["name"] for plugin in json.loads(listed.stdout)["plugins"]}
+    assert {"usage", clash.PLUGIN_NAME} <= names  # both loaded
+    done = subprocess.run(
+        [mngr_bin, "usage", "--json"], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert list(json.loads(done.stdout)) == ["now", "since_seconds", "sources"]  # ours ran
+    assert "warning: upstream imbue-mngr-usage 0.2.0 is installed" in done.stderr

@@ -249,3 +249,13 @@ def test_prometheus_escapes_label_values(tmp_path: Path) -> None:
     }
     (sample,) = families["claude_usage_cost_usd"].samples
     assert sample.labels["agent"] == 'we"ird\\name\nx'
+
+
+def test_a_window_named_like_a_source_key_does_not_overwrite_it(tmp_path: Path) -> None:
+    state = agent_dir(tmp_path, "agent-" + "c" * 32, "gamma")
+    odd = {"session_count": {"used_percentage": 5, "resets_at": NOW + 60}}
+    write_events(state, [event(NOW - 10, "s-1", cost(1.0), {**windows(44), **odd})])
+    (source,) = report_dict(report(tmp_path))["sources"]
+    assert source["session_count"] == 1
+    assert source["five_hour"]["used_percentage"] == 44
+    assert source["accounts"][0]["windows"]["session_count"]["used_percentage"] == 5

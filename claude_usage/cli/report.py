@@ -48,7 +48,13 @@ def report(
     from claude_usage.reader.collect import Selection, collect_report
 
     selection = Selection(
-        host_dir or [], events or [], agent or [], preserved, since, stale_after, cache
+        list(host_dir or ()),
+        list(events or ()),
+        list(agent or ()),
+        preserved,
+        since,
+        stale_after,
+        cache,
     )
     with reporting_errors():
         result, warnings = collect_report(selection)
@@ -59,6 +65,7 @@ def emit_report(result: Report, fmt: Format, detail: bool, warnings: list[str]) 
     """Print the report on stdout and the warnings (and the no-data hint) on stderr."""
     out, warnings = _render(result, fmt, detail, warnings)
     sys.stdout.write(out)
+    sys.stdout.flush()  # the report before the warnings, on a terminal showing both
     for warning in warnings:
         typer.echo(f"warning: {warning}", err=True)
 

@@ -7,6 +7,7 @@ and the plugin say so.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from importlib import metadata
 
 # The entry-point name in pyproject.toml ([project.entry-points.mngr]); not upstream's
@@ -22,9 +23,10 @@ UPSTREAM = {
         "set `[plugins.claude_usage] enabled = false` in mngr's settings.toml"
     ),
     "imbue-mngr-usage": (
-        "it defines `mngr usage` too, and mngr keeps one command per name, chosen by plugin "
-        "order. Keep one: uninstall it, or set `[plugins.usage] enabled = false` in mngr's "
-        "settings.toml"
+        "it defines `mngr usage` too, and mngr keeps the command registered last: "
+        "claude-usage's (registered trylast), so upstream's `mngr usage` and `mngr usage "
+        "wait` are hidden. Both read the same events files. To silence this, uninstall it "
+        "or set `[plugins.usage] enabled = false` in mngr's settings.toml"
     ),
 }
 
@@ -37,10 +39,14 @@ def installed_version(distribution: str) -> str | None:
         return None
 
 
-def upstream_warnings() -> list[str]:
-    """One warning per upstream plugin installed in this environment."""
+USAGE_COMMAND_CLASH = "imbue-mngr-usage"
+
+
+def upstream_warnings(distributions: Iterable[str] = tuple(UPSTREAM)) -> list[str]:
+    """One warning per upstream plugin (of `distributions`) installed in this environment."""
     warnings = []
-    for distribution, consequence in UPSTREAM.items():
+    for distribution in distributions:
+        consequence = UPSTREAM[distribution]
         version = installed_version(distribution)
         if version is not None:
             warnings.append(f"upstream {distribution} {version} is installed: {consequence}")

@@ -46,25 +46,27 @@ def clock(environ: dict[str, str] | None = None) -> int:
         raise ReaderError(f"{ENV_NOW}={frozen!r} is not a Unix time in seconds") from None
 
 
-def find_files(selection: Selection) -> list[EventsFile]:
-    """The events files the selection covers."""
+def find_files(selection: Selection, listed: list[EventsFile] | None = None) -> list[EventsFile]:
+    """The events files the selection covers.
+
+    `listed`: files mngr's agent listing found; then only host dirs and events paths
+    given explicitly are added, not the default ones.
+    """
     host_dirs = selection.host_dirs
-    if not host_dirs and not selection.events:
+    if listed is None and not host_dirs and not selection.events:
         host_dirs = default_host_dirs()
-    return discover(host_dirs, selection.events, selection.include_preserved, selection.agents)
+    return discover(
+        host_dirs, selection.events, selection.include_preserved, selection.agents, listed or []
+    )
 
 
 def collect_report(
-    selection: Selection, now: int | None = None, files: list[EventsFile] | None = None
+    selection: Selection, now: int | None = None, listed: list[EventsFile] | None = None
 ) -> tuple[Report, list[str]]:
-    """The report and the warnings (unreadable files, skipped lines) for stderr.
-
-    `files` replaces discovery (mngr's agent listing finds them its own way).
-    """
+    """The report and the warnings (unreadable files, skipped lines) for stderr."""
     if now is None:
         now = clock()
-    if files is None:
-        files = find_files(selection)
+    files = find_files(selection, listed)
     cache = TallyCache(default_cache_dir()) if selection.use_cache else None
     tallies, warnings = read_tallies(files, cache)
     for events_file, tally in tallies:

@@ -9,9 +9,10 @@ ones (upstream's layout). Only regular files are read, never symlinks. Agents ar
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import orjson
 
@@ -107,32 +108,60 @@ def discover_host_dir(host_dir: Path, include_preserved: bool = True) -> list[Ev
             found.append(EventsFile(path, source, host, agent_id, name))
     if include_preserved:
         live = {(f.host, f.agent_id) for f in found}
-        for archive in _real_dirs(host_dir / "preserved"):
-            found.extend(f for f in _preserved(archive, host) if (f.host, f.agent_id) not in live)
+        for archive in preserved_archives(host_dir):
+            found.extend(f for f in archive.files if (f.host, f.agent_id) not in live)
     return found
 
 
-def _preserved(archive: Path, local_host: str) -> list[EventsFile]:
-    # `<name>--<agent id>[--<host id>]`; data.json and manifest.json, when present, say more.
+@dataclass(frozen=True)
+class PreservedArchive:
+    """A destroyed agent's archive: who it was (as mngr's filters see an agent) and its files."""
+
+    identity: dict[str, Any]  # id, name, type, labels, host {id, name, provider}
+    files: list[EventsFile]
+
+
+def preserved_archives(host_dir: Path) -> list[PreservedArchive]:
+    """Every archive under `<host_dir>/preserved/` that holds events files."""
+    local_host = _host_key(host_dir)
+    archives = [_preserved(archive, local_host) for archive in _real_dirs(host_dir / "preserved")]
+    return [archive for archive in archives if archive.files]
+
+
+def _preserved(archive: Path, local_host: str) -> PreservedArchive:
+    # `<name>--<agent id>[--<host id>]`; data.json and manifest.json (mngr's, with the
+    # agent's identity and origin host), when present, say more.
     parts = archive.name.split("--")
     record = _read_json(archive / "data.json")
     identity = _read_json(archive / "manifest.json").get("identity") or {}
     legacy_meta = _read_json(archive / "mngr_usage_meta.json")
     agent_id = str(
-        record.get("id")
-        or identity.get("agent_id")
+        identity.get("agent_id")
+        or record.get("id")
         or (parts[1] if len(parts) > 1 else archive.name)
     )
-    name = str(record.get("name") or identity.get("agent_name") or parts[0])
+    name = str(identity.get("agent_name") or record.get("name") or parts[0])
     host = str(
         identity.get("host_id")
         or legacy_meta.get("host_id")
         or (parts[2] if len(parts) > 2 else local_host)
     )
-    return [
+    files = [
         EventsFile(path, source, host, agent_id, name, preserved=True)
         for source, path in find_sources(archive / "events")
     ]
+    who = {
+        "id": agent_id,
+        "name": name,
+        "type": identity.get("agent_type") or record.get("type"),
+        "labels": identity.get("labels") or record.get("labels") or {},
+        "host": {
+            "id": host,
+            "name": identity.get("host_name") or legacy_meta.get("host_name"),
+            "provider": identity.get("provider_name") or legacy_meta.get("provider_name"),
+        },
+    }
+    return PreservedArchive(who, files)
 
 
 def discover_paths(paths: list[Path]) -> list[EventsFile]:
@@ -166,16 +195,29 @@ def discover(
     events_paths: list[Path],
     include_preserved: bool = True,
     agents: list[str] | None = None,
+    listed: Sequence[EventsFile] = (),
 ) -> list[EventsFile]:
-    """Every events file to read, without duplicates, filtered by agent name or id."""
-    found: dict[Path, EventsFile] = {}
+    """Every events file to read, without duplicates, filtered by agent name or id.
+
+    `listed` are files found another way (mngr's agent listing); they come first.
+    """
+    found: dict[tuple[str, Path], EventsFile] = {}
+    for f in listed:
+        found.setdefault(_identity(f), f)
     for host_dir in host_dirs:
         for f in discover_host_dir(host_dir, include_preserved):
-            found.setdefault(f.path.resolve(), f)
+            found.setdefault(_identity(f), f)
     for f in discover_paths(events_paths):
-        found.setdefault(f.path.resolve(), f)
+        found.setdefault(_identity(f), f)
     files = list(found.values())
     if agents:
         wanted = set(agents)
         files = [f for f in files if f.agent_id in wanted or f.agent_name in wanted]
     return files
+
+
+def _identity(events_file: EventsFile) -> tuple[str, Path]:
+    # A file on another host is its host's; a local one is its real path.
+    if events_file.read_from is not None:
+        return events_file.host, events_file.path
+    return "", events_file.path.resolve()

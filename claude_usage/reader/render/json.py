@@ -22,6 +22,24 @@ from claude_usage.reader.windows import window_fields
 from claude_usage.shim.events import COST_FIELDS
 
 _NULL_TOKENS = {"input": None, "output": None, "cache_read": None, "cache_creation": None}
+# A source's own keys: a window (named by Claude Code) may not overwrite one of them.
+_SOURCE_KEYS = frozenset(
+    [
+        "source",
+        "updated_at",
+        "is_stale",
+        "since_seconds",
+        "session_count",
+        "subscription_session_count",
+        "api_session_count",
+        "subscription_cost",
+        "subscription_tokens",
+        "api_cost",
+        "api_tokens",
+        "sessions",
+        "accounts",
+    ]
+)
 
 
 def _number(name: str, value: float | None) -> float | int | None:
@@ -78,7 +96,8 @@ def source_dict(source: SourceReport, report: Report, detail: bool) -> dict[str,
     if detail:
         out["sessions"] = [session_dict(r, report.now) for r in source.sessions]
     for name, pool in source.windows.items():
-        out[name] = window_fields(pool, report.now)
+        if name not in _SOURCE_KEYS:  # such a window is still under accounts[]
+            out[name] = window_fields(pool, report.now)
     out["accounts"] = [
         {
             "account": account.account,

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from claude_usage.reader.aggregate import FileTally, OutOfOrder, tally_lines, tally_sorted
 from claude_usage.reader.parse import iter_lines
 from claude_usage.reader.sessions import API_KEY, SUBSCRIPTION
+from claude_usage.reader.windows import WindowPool
 
 from .plant import NOW, cost, event, windows
 
@@ -166,3 +167,46 @@ def test_resuming_from_state_equals_reading_at_once(objs: list[dict], cut: int) 
         resumed.add(obj)
     assert sessions(resumed) == sessions(whole)
     assert resumed.updated_at == whole.updated_at
+
+
+window_readings = st.lists(
+    st.tuples(
+        st.integers(0, 50),  # at
+        st.sampled_from(
+            [
+                {"five_hour": {"used_percentage": 5, "resets_at": NOW}},
+                {"five_hour": {"used_percentage": 9, "resets_at": NOW}},
+                {"five_hour": {"used_percentage": 2, "resets_at": NOW + 18000}},
+                {
+                    "five_hour": {"used_percentage": 9, "resets_at": NOW},
+                    "seven_day": {"used_percentage": 1, "resets_at": NOW + 9},
+                },
+                {"seven_day": {"used_percentage": 3, "resets_at": NOW + 9}, "x": None},
+                {"five_hour": None},
+                None,
+                {},
+            ]
+        ),
+        st.sampled_from([None, "acct-one", "acct-two"]),
+    ),
+    max_size=30,
+)
+
+
+@given(window_readings)
+def test_windows_seen_again_are_what_adding_each_reading_makes(readings) -> None:
+    # add_windows takes a window equal to the one it took last as only seen again; that
+    # must leave each pool as adding every window of every reading does.
+    tally = FileTally()
+    naive: dict = {}
+    for at, rate_limits, account in readings:
+        tally.add_windows(NOW + at, rate_limits, account)
+        for name, window in (rate_limits or {}).items():
+            if type(window) is dict:
+                pools = naive.setdefault(account, {})
+                pools.setdefault(name, WindowPool(name)).add(NOW + at, window)
+    got = {
+        a: {k: p.to_state() for k, p in pools.items()} for a, pools in tally.pools.items() if pools
+    }
+    want = {a: {k: p.to_state() for k, p in pools.items()} for a, pools in naive.items()}
+    assert got == want

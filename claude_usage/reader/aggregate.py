@@ -4,6 +4,10 @@ A FileTally is what one events file says, in a form that new lines can extend an
 incremental cache can store: the processes with their sessions, the window pools, and the
 counts of skipped lines. Nothing in it depends on the clock; `--since` and staleness are
 applied when the report is built.
+
+`FileTally.add` is the rule for one decoded line. `tally_lines` takes runs of our own
+writer's lines a segment at a time (segments.py, stretches.py), with the same result, and
+any other line through `add`.
 """
 
 from __future__ import annotations
@@ -11,10 +15,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-import orjson
-
 from claude_usage.reader.parse import ParseStats, as_number, decode, parse_timestamp
+from claude_usage.reader.segments import decode_segment, scan_segments
 from claude_usage.reader.sessions import ProcessTally
+from claude_usage.reader.stretches import add_decoded
 from claude_usage.reader.windows import WindowPool
 
 LEGACY_PREFIX = "legacy-"  # processes inferred from cost drops, for events without `process`
@@ -50,7 +54,8 @@ class FileTally:
         # times move (see WindowPool.seen_again).
         self.last_rate_limits: object = None
         self.last_account: str | None = None
-        self.last_touched: list[tuple[WindowPool, Any, Any]] = []
+        # window key -> (its pool, resets_at, used, the window as read)
+        self.last_touched: dict[str, tuple[WindowPool, Any, Any, Any]] = {}
 
     def add(self, obj: object) -> None:
         """Take one decoded line, in file order; OutOfOrder if its process has seen a later one."""
@@ -74,6 +79,27 @@ class FileTally:
         if at is None:
             self.stats.no_timestamp += 1
             return
+        if type(account) is not str or not account:
+            account = None
+        self.add_cost(at, session_id, cost, type(rate_limits) is dict, key, auth, account, model)
+        self.add_windows(at, rate_limits, account)
+
+    def add_line(self, line: bytes) -> None:
+        """Take one line as it is in the file, decoded whole."""
+        if line and not line.isspace():
+            self.add(decode(line))
+
+    def add_cost(
+        self,
+        at: int,
+        session_id: str,
+        cost: object,
+        has_rate_limits: bool,
+        key: object,
+        auth: object,
+        account: str | None,
+        model: object,
+    ) -> None:
         if type(key) is not str or not key:
             key = self._legacy_key(cost)
         process = self.processes.get(key)
@@ -81,34 +107,44 @@ class FileTally:
             process = self.processes[key] = ProcessTally(key)
         elif at < process.last_at:
             raise OutOfOrder(key)
-        has_rate_limits = type(rate_limits) is dict
-        if type(account) is not str or not account:
-            account = None
         if type(model) is not str or not model:
             model = None
         process.add(at, session_id, cost, has_rate_limits, auth, model, account)
         if self.updated_at is None or at > self.updated_at:
             self.updated_at = at
-        if has_rate_limits and rate_limits:
-            if rate_limits == self.last_rate_limits and account == self.last_account:
-                for pool, resets_at, used in self.last_touched:
-                    pool.seen_again(at, resets_at, used)
-            else:
-                self._add_windows(at, rate_limits, account)
 
-    def _add_windows(self, at: int, rate_limits: dict[str, Any], account: str | None) -> None:
+    def add_windows(self, at: int, rate_limits: object, account: str | None) -> None:
+        """A reading's rate_limits into the window pools (anything but an object is none)."""
+        if type(rate_limits) is not dict or not rate_limits:
+            return
+        last = self.last_touched if account == self.last_account else {}
+        if rate_limits == self.last_rate_limits and last:
+            self.see_windows_again(at)
+            return
         pools = self.pools.get(account)
         if pools is None:
             pools = self.pools[account] = {}
-        touched = []
+        touched = {}
         for name, window in rate_limits.items():
-            if type(window) is dict:
-                pool = pools.get(name)
-                if pool is None:
-                    pool = pools[name] = WindowPool(name)
-                resets_at, used = pool.add(at, window)
-                touched.append((pool, resets_at, used))
+            if type(window) is not dict:
+                continue  # not a window
+            before = last.get(name)
+            if before is not None and before[3] == window:
+                # What WindowPool.add makes of the reading it took last: it is seen again.
+                before[0].seen_again(at, before[1], before[2])
+                touched[name] = before
+                continue
+            pool = pools.get(name)
+            if pool is None:
+                pool = pools[name] = WindowPool(name)
+            resets_at, used = pool.add(at, window)
+            touched[name] = (pool, resets_at, used, window)
         self.last_rate_limits, self.last_account, self.last_touched = rate_limits, account, touched
+
+    def see_windows_again(self, at: int) -> None:
+        """The last rate_limits taken by `add_windows` read again at `at`."""
+        for pool, resets_at, used, _ in self.last_touched.values():
+            pool.seen_again(at, resets_at, used)
 
     def _legacy_key(self, cost: object) -> str:
         # Upstream's writer records no process: as upstream does, a drop of the total cost
@@ -159,15 +195,16 @@ def tally_lines(data: bytes, tally: FileTally | None = None) -> FileTally:
     """Fold the complete lines of `data` (in file order) into a tally; OutOfOrder if a
     process's readings go back in time (then `tally_sorted` is the way)."""
     tally = FileTally() if tally is None else tally
-    add = tally.add
-    loads = orjson.loads
-    for line in data.split(b"\n"):  # the hot loop of every report: kept flat
-        if line:
-            try:
-                add(loads(line))
-            except orjson.JSONDecodeError:
-                if not line.isspace():
-                    add(decode(line))
+    for item in scan_segments(data):
+        if type(item) is bytes:
+            tally.add_line(item)
+            continue
+        decoded = decode_segment(item)  # type: ignore[arg-type]
+        if decoded is not None:
+            add_decoded(tally, decoded)
+        else:
+            for line in data[item.start : item.end].split(b"\n"):  # type: ignore[union-attr]
+                tally.add_line(line)
     return tally
 
 

@@ -18,7 +18,7 @@ import orjson
 from claude_usage.shim.events import AUTH_ENV_NAMES
 
 _HOURS: dict[str, int] = {}  # "YYYY-MM-DDTHH" -> Unix seconds, UTC (-1: not a time)
-_MINUTE_SECOND = {f"{m:02d}:{s:02d}": m * 60 + s for m in range(60) for s in range(60)}
+MINUTE_SECOND = {f"{m:02d}:{s:02d}": m * 60 + s for m in range(60) for s in range(60)}
 _AUTH_NAMES = frozenset(AUTH_ENV_NAMES)
 INF = float("inf")
 
@@ -39,22 +39,30 @@ def parse_timestamp(value: object) -> int | None:
         return None
     # Fast path, for the writers' own `YYYY-MM-DDTHH:MM:SS.fffffffffZ`: two dict lookups,
     # the hour cached, minutes and seconds from a table (int() of slices costs more).
+    # envelope.py reads the same layout from bytes with the same two tables.
     if len(value) == 30 and value[29] == "Z" and value[19] == ".":
         hour = _HOURS.get(value[:13])
         if hour is None:
-            try:
-                hour = _HOURS[value[:13]] = int(
-                    datetime.fromisoformat(value[:13] + ":00+00:00").timestamp()
-                )
-            except ValueError:
-                hour = -1
-        within = _MINUTE_SECOND.get(value[14:19])
+            hour = hour_start(value[:13])
+        within = MINUTE_SECOND.get(value[14:19])
         if hour >= 0 and within is not None and value[13] == ":":
             return hour + within
     try:
         return int(datetime.fromisoformat(value).timestamp())
     except (ValueError, OverflowError, OSError):
         return None
+
+
+def hour_start(hour: str) -> int:
+    """Unix seconds of a UTC `YYYY-MM-DDTHH`, cached; -1 if it is not an hour."""
+    start = _HOURS.get(hour)
+    if start is None:
+        try:
+            start = int(datetime.fromisoformat(hour + ":00+00:00").timestamp())
+        except ValueError:
+            start = -1
+        _HOURS[hour] = start
+    return start
 
 
 def as_number(value: object) -> float | int | None:
@@ -113,9 +121,11 @@ def iter_lines(data: bytes) -> Iterator[object]:
 
 __all__ = [
     "INF",
+    "MINUTE_SECOND",
     "ParseStats",
     "as_number",
     "decode",
+    "hour_start",
     "iter_lines",
     "names_auth_evidence",
     "parse_timestamp",

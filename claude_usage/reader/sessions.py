@@ -107,6 +107,16 @@ class ProcessTally:
                 pass
         self._add_fieldwise(session, tuple(map(as_number, values)))
 
+    def take_steady(self, session_id: str, values: tuple[Any, ...], at: int) -> bool:
+        """Readings of `session_id` up to `at`, each counter a number that went up from
+        the reading before, the last one `values`: what `add` makes of them while the
+        session is steady (it keeps the latest). False, and nothing taken, if it is not."""
+        if self.steady != session_id:
+            return False
+        self.prev = values
+        self.last_at = self.sessions[session_id].last_at = at
+        return True
+
     def _add_fieldwise(self, session: SessionTally, values: tuple[Any, ...]) -> None:
         sid = session.session_id
         prev = self.prev = list(self.prev)  # the fast path leaves a tuple

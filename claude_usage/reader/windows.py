@@ -43,8 +43,12 @@ class WindowPool:
 
     def add(self, at: int, window: dict[str, Any]) -> tuple[Any, Any]:
         """Take one reading of this window, made at `at`; return its (resets_at, used)."""
-        resets_at = as_number(window.get("resets_at"))
-        used = as_number(window.get("used_percentage"))
+        resets_at, used = window.get("resets_at"), window.get("used_percentage")
+        # Most readings are whole non-negative numbers; as_number for anything else.
+        if type(resets_at) is not int or resets_at < 0:
+            resets_at = as_number(resets_at)
+        if type(used) is not int or used < 0:
+            used = as_number(used)
         if at > self.updated_at:
             self.updated_at = at
         mine = -1 if self.resets_at is None else self.resets_at

@@ -50,5 +50,8 @@ find_uv() {
 
 PATH="$(_path_outside_venv)"
 unset VIRTUAL_ENV
+# Installed packages compiled once: `claude-usage --help` then starts without compiling
+# typer and click, also where PYTHONDONTWRITEBYTECODE keeps Python from caching them.
+export UV_COMPILE_BYTECODE=1
 PYTHON_FOR_PACKAGE="$(find_python_for_package)"
 find_uv || exit 1

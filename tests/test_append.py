@@ -142,8 +142,8 @@ def test_a_long_last_line_is_not_mistaken_for_a_repeat(tmp_path: Path) -> None:
     assert len(path.read_bytes().splitlines()) == 2
 
 
-def test_one_write_per_event(tmp_path: Path) -> None:
-    # strace would show it; here: the line is exactly head + body + newline, nothing else.
+def test_a_line_is_exactly_head_body_and_newline(tmp_path: Path) -> None:
+    # That it goes out in one write() is test_shim_process.py's (it counts the calls).
     path = tmp_path / "e.jsonl"
     append_event(bytes(path), head(), BODY, b"0")
     append_event(bytes(path), head(event_id="1" * 32), OTHER_BODY, b"0")

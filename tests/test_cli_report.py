@@ -10,12 +10,16 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from prometheus_client.parser import text_string_to_metric_families
 from typer.testing import CliRunner
 
 from claude_usage.cli.app import app
 
 from .conftest import ORIGINAL_HOME
 from .plant import NOW, agent_dir, cost, event, upstream_example, windows, write_events
+from .strategies import numbers
 from .test_render import UPSTREAM_DETAIL_TEXT
 
 runner = CliRunner()
@@ -166,3 +170,84 @@ def test_the_readmes_demo_on_the_bundled_example(monkeypatch: pytest.MonkeyPatch
     )
     assert (done.returncode, done.stderr) == (0, "")
     assert done.stdout == (root / "tests" / "data" / "example-report.txt").read_text()
+
+
+raw_events = st.lists(
+    st.builds(
+        lambda at, sid, usd, ms, used, resets, process: event(
+            NOW - at,
+            sid,
+            cost(usd, ms),
+            {"five_hour": {"used_percentage": used, "resets_at": resets}},
+            process=process,
+        ),
+        st.integers(0, 3 * 86400),
+        st.sampled_from(["s-1", "s-2", ""]),
+        numbers,
+        numbers,
+        numbers,
+        numbers,
+        st.sampled_from(["p1", "p2", None]),
+    ),
+    max_size=12,
+)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(raw_events)
+def test_any_events_give_every_format_and_exit_0(tmp_path: Path, events: list[dict]) -> None:
+    # Numbers of every kind the writer may pass on (huge ints, floats, strings) reach
+    # every renderer, with the cache written and read back.
+    host = tmp_path / f"host-{len(list(tmp_path.iterdir()))}"
+    write_events(agent_dir(host, "agent-fuzz"), events)
+    for args in (["--json"], ["--json"], ["--format", "prometheus"], ["--detail"]):
+        result = run("--host-dir", str(host), "--since", "7d", *args)
+        assert result.exit_code == 0, result.output
+        if args == ["--json"]:
+            assert json.loads(result.stdout)["now"] == NOW
+        if args[-1] == "prometheus":
+            list(text_string_to_metric_families(result.stdout))
+
+
+def test_a_raw_line_separator_inside_a_string_stays_in_its_line(tmp_path: Path) -> None:
+    # Upstream's jq writer leaves U+2028 raw; splitting at it (str.splitlines) would cut
+    # the event in two (SPEC §8). Here: in a session id and in a tail string.
+    host = tmp_path / "host"
+    lines = [
+        event(NOW - 20, "s\u2028one", cost(1.0), model="opus\u2028x"),
+        event(NOW - 10, "s\u2028one", cost(1.5), model="opus\u2028x"),
+    ]
+    path = write_events(agent_dir(host, "agent-ls"), [])
+    path.write_bytes(b"".join(json.dumps(e, ensure_ascii=False).encode() + b"\n" for e in lines))
+    assert "\u2028".encode() in path.read_bytes()
+    result = run("--host-dir", str(host), "--json", "--detail")
+    assert (result.exit_code, result.stderr) == (0, "")
+    (session,) = json.loads(result.stdout)["sources"][0]["sessions"]
+    assert (session["session_id"], session["cost"]["total_cost_usd"]) == ("s\u2028one", 1.5)
+
+
+def test_the_same_agent_id_on_two_hosts_is_two_agents_in_the_report(tmp_path: Path) -> None:
+    for host, usd in (("h1", 1.0), ("h2", 2.0)):
+        (tmp_path / host).mkdir()
+        (tmp_path / host / "host_id").write_text(host)
+        state = agent_dir(tmp_path / host, "agent-same", "same")
+        write_events(state, [event(NOW - 10, "s-same", cost(usd), process="linux:b:1:1")])
+    args = ["--host-dir", str(tmp_path / "h1"), "--host-dir", str(tmp_path / "h2")]
+    result = run(*args, "--json", "--detail")
+    sessions = json.loads(result.stdout)["sources"][0]["sessions"]
+    assert sorted((s["host"], s["cost"]["total_cost_usd"]) for s in sessions) == [
+        ("h1", 1.0),
+        ("h2", 2.0),
+    ]
+
+
+def test_an_events_path_that_is_not_read_is_a_warning(tmp_path: Path) -> None:
+    real = write_events(agent_dir(tmp_path / "host", "agent-r"), [event(NOW - 10, "s", cost(1))])
+    link = tmp_path / "link.jsonl"
+    link.symlink_to(real)
+    result = run("--events", str(link), "--events", str(tmp_path / "missing.jsonl"), "--json")
+    assert result.exit_code == 0 and json.loads(result.stdout)["sources"] == []
+    assert f"warning: skipped {link}: a symlink (only regular files are read)" in result.stderr
+    assert f"skipped {tmp_path / 'missing.jsonl'}: no such file or folder" in result.stderr

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from claude_usage.reader import load
-from claude_usage.reader.cache import TallyCache
+from claude_usage.reader.cache import CacheEntry, TallyCache
 from claude_usage.reader.load import read_tally
 
 from .plant import NOW, cost, event, windows
@@ -135,3 +135,11 @@ def test_reading_in_steps_equals_reading_once(tmp_path: Path, steps: list[int]) 
     once = read_tally(path, None)
     assert costs(stepwise) == costs(once)
     assert stepwise.to_state() == once.to_state()
+
+
+def test_a_state_beyond_64_bit_numbers_is_not_cached(tmp_path: Path) -> None:
+    # The standard parser (the fallback for lines orjson refuses) keeps huge integers,
+    # which orjson cannot write: that file is simply read whole next time.
+    cache = TallyCache(tmp_path / "cache")
+    cache.put("k", CacheEntry(0, 0, 10, b"x", {"prev": [2**70]}))
+    assert cache.get("k") is None and not any((tmp_path / "cache").rglob("*.json"))

@@ -274,8 +274,10 @@ NOW_ENV = {"CLAUDE_USAGE_NOW": str(NOW)}
 
 def plant_usage(mngr: Mngr, work: Path, name: str, usd: float, **labels: str) -> Any:
     """A Claude agent of mngr's with one subscription session of `usd`."""
-    agent = mngr.create_agent(work, "claude", name, label_options=labels) if labels else None
-    agent = agent or mngr.create_agent(work, "claude", name)
+    from imbue.mngr.interfaces.host import AgentLabelOptions
+
+    options = {"label_options": AgentLabelOptions(labels=labels)} if labels else {}
+    agent = mngr.create_agent(work, "claude", name, **options)
     state = paths.agent_state_dir(mngr.host_dir, str(agent.id))
     write_events(state, [event(NOW - 60, f"s-{name}", cost(usd), windows(40, 10), process=name)])
     return agent
@@ -326,8 +328,9 @@ def test_mngr_usage_json_reports_mngr_agents_and_destroyed_ones(
 
 def test_mngr_usage_takes_mngrs_agent_filters(mngr: Mngr, work: Path, mngr_cli: Any) -> None:
     plant_usage(mngr, work, "c1", 1.0)
-    plant_usage(mngr, work, "c2", 2.0)
+    plant_usage(mngr, work, "c2", 2.0, team="infra")
     assert sessions_by_agent(mngr_cli("--json").stdout) == {"c1": 1.0, "c2": 2.0}
+    assert sessions_by_agent(mngr_cli("--json", "--label", "team=infra").stdout) == {"c2": 2.0}
     only = mngr_cli("--format", "json", "--include", 'name == "c1"')
     assert sessions_by_agent(only.stdout) == {"c1": 1.0}
     assert sessions_by_agent(mngr_cli("--json", "--exclude", 'name == "c1"').stdout) == {"c2": 2.0}

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from claude_usage.provision.host import HostError, LocalHost, read_optional_text
-from claude_usage.provision.steps import apply_steps, write
+from claude_usage.provision.steps import apply_steps, remove, write
 
 
 def mode_of(path: Path) -> int:
@@ -122,3 +122,23 @@ def test_a_read_only_folder_gives_a_clear_error_and_nothing_half_written(
     assert "Read-only file system" in str(raised.value) or "Permission denied" in str(raised.value)
     assert path.read_bytes() == b'{"a": 1}\n'
     assert os.listdir(path.parent) == ["settings.local.json"]
+
+
+def test_a_step_that_fails_puts_back_the_files_changed_before_it(
+    host: LocalHost, tmp_path: Path
+) -> None:
+    kept, gone, new = tmp_path / "kept", tmp_path / "gone", tmp_path / "dir" / "new"
+    kept.write_bytes(b"old")
+    gone.write_bytes(b"here before")
+    blocked = tmp_path / "kept" / "child"  # its folder is a file: the write fails
+    plan = [
+        write(kept, b"new", "a changed file", 0o600),
+        remove(gone, "a removed file"),
+        write(new, b"x", "a new file"),
+        write(blocked, b"y", "the one that fails"),
+    ]
+    with pytest.raises(HostError, match=f"^cannot write {blocked}: .*; nothing was changed$"):
+        apply_steps(host, plan)
+    assert kept.read_bytes() == b"old"
+    assert gone.read_bytes() == b"here before" and mode_of(gone) == 0o600
+    assert not new.exists()

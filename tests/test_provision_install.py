@@ -215,10 +215,12 @@ def test_a_read_only_work_dir_is_a_clear_error_and_nothing_is_half_written(
     work = tmp_path / "ro work"
     read_only_dir(work, tmpfs, {".claude/settings.local.json": b'{"model": "opus"}\n'})
     local = work / ".claude/settings.local.json"
-    with pytest.raises(HostError, match=f"^cannot write {local}: "):
+    with pytest.raises(HostError, match=f"^cannot write {local}: .*; nothing was changed$"):
         run(mngr_target(host_dir, work))
     assert local.read_bytes() == b'{"model": "opus"}\n'
     assert os.listdir(local.parent) == ["settings.local.json"]
+    # The shim, the sidecar and the install record written before it are gone again.
+    assert [p for p in host_dir.rglob("*") if not p.is_dir()] == []
 
 
 def test_paths_with_spaces_and_quotes(tmp_path: Path) -> None:

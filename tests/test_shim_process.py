@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import json
 import os
@@ -153,6 +154,32 @@ class TestRecording:
         )
         assert (done.returncode, done.stdout) == (0, b"")
         assert len(read_events(state_dir)) == 1
+
+    def test_one_write_per_event(self, python: str, pyz: Path, state_dir: Path) -> None:
+        # posix.write counted inside the real render (the shim writes with nothing else):
+        # each event goes out whole in one call, after a torn line as before.
+        counting = (
+            "import posix,atexit;seen=[];_w=posix.write;"
+            "posix.write=lambda fd,data:(seen.append(bytes(data)),_w(fd,data))[1];"
+            "atexit.register(lambda:_w(2,repr(seen).encode()));"
+        )
+        events_path = events_file(state_dir)
+        events_path.parent.mkdir(parents=True)
+        events_path.write_bytes(b'{"torn')
+        for cost in (1.0, 2.0):
+            done = subprocess.run(
+                [python, "-I", "-S", "-c", counting + LAUNCHER, str(pyz), "statusline"],
+                input=cost_payload(cost),
+                capture_output=True,
+                env={**os.environ, "MNGR_AGENT_STATE_DIR": str(state_dir)},
+            )
+            assert done.returncode == 0, done.stderr
+            seen = ast.literal_eval(done.stderr.decode())
+            writes = [w for w in seen if w.lstrip(b"\n").startswith(events.PREFIX.encode())]
+            assert len(writes) == 1 and writes[0].endswith(b"\n")
+            assert events_path.read_bytes().endswith(writes[0])
+        lines = events_path.read_bytes().split(b"\n")
+        assert lines[0] == b'{"torn' and len(lines) == 4 and lines[-1] == b""
 
     def test_torn_line_from_a_killed_writer(self, python: str, pyz: Path, state_dir: Path) -> None:
         run_shim(python, pyz, "statusline", "--state-dir", str(state_dir), stdin=cost_payload(1))
@@ -369,6 +396,64 @@ class TestChaining:
         )
         assert done.stdout.decode() == "Opus 5 · $1.00 · 5h 44%\n"
         assert b"owned by uid 65534" in done.stderr
+
+
+class TestDoctor:
+    """`doctor`: one line per check, exit status 1 when any fails."""
+
+    def lines(self, python: str, pyz: Path, env: dict[str, str]) -> tuple[int, list[str]]:
+        done = run_shim(python, pyz, "doctor", env=env)
+        return done.returncode, done.stdout.decode().splitlines()
+
+    def test_a_host_ready_to_record(self, python: str, pyz: Path, state_dir: Path) -> None:
+        version = subprocess.run(
+            [python, "-c", "import sys; print('%d.%d.%d' % sys.version_info[:3])"],
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+        code, lines = self.lines(python, pyz, {"MNGR_AGENT_STATE_DIR": str(state_dir)})
+        assert code == 0
+        assert lines[0].startswith(f"ok    python {version} at ")
+        assert (
+            lines[1]
+            == f"warn  state dir {state_dir} does not exist yet (the first render creates it)"
+        )
+        assert lines[2].startswith(f"ok    events file {events_file(state_dir)} does not exist yet")
+        assert lines[3].startswith("ok    no user status-line command at ")
+
+    def test_no_state_dir_is_a_warning(self, python: str, pyz: Path) -> None:
+        code, lines = self.lines(python, pyz, {})
+        assert code == 0
+        assert lines[1].startswith("warn  no state dir: set MNGR_AGENT_STATE_DIR")
+        assert lines[2] == "warn  no events file: nothing will be recorded"
+
+    def test_an_events_file_it_cannot_write(
+        self, python: str, pyz: Path, tmp_path: Path, tmpfs
+    ) -> None:
+        state = tmp_path / "ro-agent"
+        events_path = events_file(state)
+        mounted = tmpfs(state, "size=64k")
+        events_path.parent.mkdir(parents=True)
+        events_path.write_bytes(b"")
+        if mounted:
+            subprocess.run(["mount", "-o", "remount,ro", str(state)], check=True)
+        else:
+            events_path.chmod(0o400)  # not root: permissions suffice
+        code, lines = self.lines(python, pyz, {"MNGR_AGENT_STATE_DIR": str(state)})
+        assert code == 1
+        assert lines[2].startswith(f"FAIL  events file {events_path} is not writable: ")
+
+    def test_an_unsafe_user_command(self, python: str, pyz: Path, state_dir: Path) -> None:
+        _write_sidecar(state_dir, "echo mine", mode=0o666)
+        code, lines = self.lines(python, pyz, {"MNGR_AGENT_STATE_DIR": str(state_dir)})
+        assert code == 1
+        assert lines[3].startswith("FAIL  user status-line command ")
+        assert "is not run: " in lines[3] and "writable" in lines[3]
+
+    def test_a_safe_user_command_is_shown(self, python: str, pyz: Path, state_dir: Path) -> None:
+        _write_sidecar(state_dir, "echo mine")
+        code, lines = self.lines(python, pyz, {"MNGR_AGENT_STATE_DIR": str(state_dir)})
+        assert code == 0 and lines[3].endswith(": echo mine")
 
 
 class TestFailuresNeverBreakTheLine:

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from claude_usage.provision.host import Host, HostError
+from claude_usage.provision.host import Host, HostError, read_optional_bytes
 
 WRITE, REMOVE, KEEP = "write", "remove", "keep"
 _VERBS = {
@@ -56,18 +56,41 @@ def changes(steps: Sequence[Step]) -> list[Step]:
 
 
 def apply_steps(host: Host, steps: Sequence[Step]) -> None:
-    """Carry out the steps in order; HostError names the file that failed and what was done."""
-    done: list[Path] = []
+    """Carry out the steps in order, or none of them.
+
+    If one fails, the files changed before it are put back as they were (a file that was
+    not there is removed again), so a plan is never left half done; HostError names the
+    file that failed, and any file that could not be put back.
+    """
+    done: list[tuple[Step, bytes | None]] = []
     for step in changes(steps):
         try:
+            before = read_optional_bytes(host, step.path)
             if step.action == REMOVE:
                 host.remove_file(step.path)
             else:
                 assert step.data is not None
                 host.write_file(step.path, step.data, step.mode)
-        except OSError as error:
-            earlier = f" (done before that: {', '.join(map(str, done))})" if done else ""
-            raise HostError(
-                f"cannot {step.action} {step.path}: {error.strerror or error}{earlier}"
-            ) from None
-        done.append(step.path)
+        except (OSError, HostError) as error:
+            reason = error.strerror if isinstance(error, OSError) and error.strerror else error
+            stuck = _undo(host, done)
+            after = f"; could not put back {', '.join(stuck)}" if stuck else ""
+            undone = "; nothing was changed" if done and not stuck else ""
+            raise HostError(f"cannot {step.action} {step.path}: {reason}{undone}{after}") from None
+        done.append((step, before))
+
+
+def _undo(host: Host, done: list[tuple[Step, bytes | None]]) -> list[str]:
+    """Put the files of `done` back, newest first; the paths that could not be."""
+    stuck = []
+    for step, before in reversed(done):
+        try:
+            if before is None:
+                host.remove_file(step.path)
+            else:
+                # A removed file comes back private: its mode was not kept.
+                mode = step.mode if step.action == WRITE else 0o600
+                host.write_file(step.path, before, mode)
+        except OSError:
+            stuck.append(str(step.path))
+    return stuck

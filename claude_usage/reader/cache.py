@@ -76,11 +76,15 @@ class TallyCache:
             "anchor": entry.anchor.hex(),
             "state": entry.state,
         }
+        try:
+            data = orjson.dumps(record)
+        except TypeError:  # a number beyond 64 bits: that file is read whole next time
+            return
         path = self._entry_path(key)
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         try:
             self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-            tmp.write_bytes(orjson.dumps(record))
+            tmp.write_bytes(data)
             tmp.replace(path)
         except OSError:
             tmp.unlink(missing_ok=True)

@@ -60,6 +60,19 @@ def find_files(selection: Selection, listed: list[EventsFile] | None = None) -> 
     )
 
 
+def unread_events_paths(paths: list[Path]) -> list[str]:
+    """A warning for each `--events` path that names nothing the reader reads."""
+    out = []
+    for path in paths:
+        if path.is_symlink():
+            out.append(f"skipped {path}: a symlink (only regular files are read)")
+        elif not path.exists():
+            out.append(f"skipped {path}: no such file or folder")
+        elif not (path.is_dir() or path.is_file()):
+            out.append(f"skipped {path}: not a regular file")
+    return out
+
+
 def collect_report(
     selection: Selection, now: int | None = None, listed: list[EventsFile] | None = None
 ) -> tuple[Report, list[str]]:
@@ -69,6 +82,7 @@ def collect_report(
     files = find_files(selection, listed)
     cache = TallyCache(default_cache_dir()) if selection.use_cache else None
     tallies, warnings = read_tallies(files, cache)
+    warnings[:0] = unread_events_paths(selection.events)
     for events_file, tally in tallies:
         stats = tally.stats
         if stats.malformed:

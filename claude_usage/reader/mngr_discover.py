@@ -65,12 +65,15 @@ def discover_mngr(mngr_ctx: Any, query: AgentQuery) -> Found:
     for agent in listing.agents:
         _add_agent(mngr_ctx, agent, found)
     if query.include_preserved:
-        live = {f.agent_id for f in found.files}
+        # Agents are (host, agent id): an archive of an agent mngr still lists is not
+        # counted twice, one of another host's agent with the same id is counted.
+        live = {(f.host, f.agent_id) for f in found.files}
         admits = _preserved_filter(query)
         local_host_dir = Path(mngr_ctx.config.default_host_dir).expanduser()
         for archive in preserved_archives(local_host_dir):
-            if archive.identity["id"] not in live and admits(archive.identity):
-                found.files.extend(archive.files)
+            files = [f for f in archive.files if (f.host, f.agent_id) not in live]
+            if files and admits(archive.identity):
+                found.files.extend(files)
     return found
 
 

@@ -160,7 +160,8 @@ def window_fields(pool: WindowPool, now: float) -> dict[str, Any]:
         elapsed_pct = min(100.0, elapsed / seconds * 100)
     rate, full_at = pace(pool)
     return {
-        "used_percentage": pool.used,
+        # A float, as upstream prints it (73 -> 73.0).
+        "used_percentage": None if pool.used is None else float(pool.used),
         "resets_at": None if resets_at is None else int(resets_at),
         "window_seconds": seconds,
         "label": pool.label,

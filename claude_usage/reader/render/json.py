@@ -120,4 +120,18 @@ def report_dict(report: Report, detail: bool = False) -> dict[str, Any]:
 
 def render_json(report: Report, detail: bool = False) -> bytes:
     """One line of JSON and a newline."""
-    return orjson.dumps(report_dict(report, detail)) + b"\n"
+    out = report_dict(report, detail)
+    try:
+        return orjson.dumps(out) + b"\n"
+    except TypeError:  # an integer beyond 64 bits, which orjson refuses: as a float
+        return orjson.dumps(_wide_ints_as_floats(out)) + b"\n"
+
+
+def _wide_ints_as_floats(value: Any) -> Any:
+    if type(value) is int and not -(2**63) <= value < 2**64:
+        return float(value)
+    if type(value) is dict:
+        return {k: _wide_ints_as_floats(v) for k, v in value.items()}
+    if type(value) is list:
+        return [_wide_ints_as_floats(v) for v in value]
+    return value

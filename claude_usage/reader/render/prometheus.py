@@ -23,7 +23,12 @@ def _labels(**labels: str) -> str:
 
 
 def _number(value: float) -> str:
-    return repr(float(value)) if value == value and abs(value) != float("inf") else "NaN"
+    value = float(value)
+    if value != value:
+        return "NaN"
+    if abs(value) == float("inf"):
+        return "+Inf" if value > 0 else "-Inf"
+    return repr(value)
 
 
 class _Metrics:

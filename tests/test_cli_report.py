@@ -172,21 +172,24 @@ def test_the_readmes_demo_on_the_bundled_example(monkeypatch: pytest.MonkeyPatch
     assert done.stdout == (root / "tests" / "data" / "example-report.txt").read_text()
 
 
+def fuzz_event(at, sid, usd, ms, used, resets, odd_rate_limits, process) -> dict:
+    rate_limits = {"five_hour": {"used_percentage": used, "resets_at": resets}}
+    if odd_rate_limits is not None:
+        rate_limits = odd_rate_limits
+    return event(NOW - at, sid, cost(usd, ms), rate_limits, process=process)
+
+
+odd_rate_limits = [None, None, None, {}, {"five_hour": 5, "seven_day": "x"}, {"five_hour": None}]
 raw_events = st.lists(
     st.builds(
-        lambda at, sid, usd, ms, used, resets, process: event(
-            NOW - at,
-            sid,
-            cost(usd, ms),
-            {"five_hour": {"used_percentage": used, "resets_at": resets}},
-            process=process,
-        ),
+        fuzz_event,
         st.integers(0, 3 * 86400),
         st.sampled_from(["s-1", "s-2", ""]),
         numbers,
         numbers,
         numbers,
         numbers,
+        st.sampled_from([*odd_rate_limits, [1]]),
         st.sampled_from(["p1", "p2", None]),
     ),
     max_size=12,

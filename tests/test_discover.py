@@ -67,6 +67,21 @@ def test_preserved_archives_and_their_names(tmp_path: Path) -> None:
     assert {f.agent_id for f in discover([tmp_path], [], include_preserved=False)} == {"agent-live"}
 
 
+def test_preserved_archives_by_upstreams_writers_say_their_host(tmp_path: Path) -> None:
+    # 0.1.x: a mngr_usage_meta.json sidecar; 0.2.0: mngr's manifest.json (UPSTREAM.md §5.10).
+    old = tmp_path / "preserved" / "old--agent-old"
+    write_events(old, [event(NOW, "s", cost(1))])
+    (old / "mngr_usage_meta.json").write_text(
+        json.dumps({"provider_name": "docker", "host_id": "host-old", "host_name": "box"})
+    )
+    new = tmp_path / "preserved" / "new--agent-new"
+    write_events(new, [event(NOW, "s", cost(1))])
+    identity = {"host_id": "host-new", "agent_id": "agent-new", "agent_name": "renamed"}
+    (new / "manifest.json").write_text(json.dumps({"schema_version": 1, "identity": identity}))
+    found = {(f.agent_id, f.agent_name, f.host) for f in discover([tmp_path], [])}
+    assert found == {("agent-old", "old", "host-old"), ("agent-new", "renamed", "host-new")}
+
+
 def test_the_same_agent_id_on_two_hosts_stays_two_agents(tmp_path: Path) -> None:
     for host in ("h1", "h2"):
         (tmp_path / host).mkdir()

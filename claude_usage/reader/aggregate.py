@@ -122,8 +122,6 @@ class FileTally:
             self.see_windows_again(at)
             return
         pools = self.pools.get(account)
-        if pools is None:
-            pools = self.pools[account] = {}
         touched = {}
         for name, window in rate_limits.items():
             if type(window) is not dict:
@@ -134,6 +132,8 @@ class FileTally:
                 before[0].seen_again(at, before[1], before[2])
                 touched[name] = before
                 continue
+            if pools is None:
+                pools = self.pools[account] = {}
             pool = pools.get(name)
             if pool is None:
                 pool = pools[name] = WindowPool(name)

@@ -208,3 +208,33 @@ def test_windows_seen_again_are_what_adding_each_reading_makes(readings) -> None
     got = {a: {k: p.to_state() for k, p in pools.items()} for a, pools in tally.pools.items()}
     want = {a: {k: p.to_state() for k, p in pools.items()} for a, pools in naive.items()}
     assert got == want
+
+
+@pytest.mark.parametrize(
+    ("rate_limits", "mode"),
+    [
+        ({"five_hour": {"used_percentage": 5, "resets_at": NOW}}, SUBSCRIPTION),
+        ({"five_hour": None}, SUBSCRIPTION),  # the writer keeps it as {label, window_seconds}
+        ({}, API_KEY),  # Claude Code never sends it empty: no sign of a plan
+        ({"five_hour": 5, "seven_day": "x"}, API_KEY),
+    ],
+)
+def test_a_subscription_needs_a_window_object(rate_limits: dict, mode: str) -> None:
+    tally = tally_lines(lines(event(NOW - 10, "a", cost(1.0), rate_limits)))
+    assert [p.mode for p in tally.processes.values()] == [mode]
+
+
+def test_upstream_events_are_cut_at_drops_in_time_order() -> None:
+    # x 0.5 @-300, y 0.9 @-100, z 0.2 @-200 in file order: sorted, z's drop cuts before y.
+    data = lines(
+        event(NOW - 300, "x", cost(0.5), upstream=True),
+        event(NOW - 100, "y", cost(0.9), upstream=True),
+        event(NOW - 200, "z", cost(0.2), upstream=True),
+    )
+    with pytest.raises(OutOfOrder):
+        tally_lines(data)
+    assert sessions(tally_sorted(iter_lines(data))) == {
+        ("legacy-0", "x"): (0.5, API_KEY),
+        ("legacy-1", "z"): (0.2, API_KEY),
+        ("legacy-1", "y"): (pytest.approx(0.7), API_KEY),
+    }

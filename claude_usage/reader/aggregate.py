@@ -15,7 +15,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from claude_usage.reader.parse import ParseStats, as_number, decode, parse_timestamp
+from claude_usage.reader.parse import (
+    ParseStats,
+    as_number,
+    decode,
+    names_windows,
+    parse_timestamp,
+)
 from claude_usage.reader.segments import decode_segment, scan_segments
 from claude_usage.reader.sessions import ProcessTally
 from claude_usage.reader.stretches import add_decoded
@@ -35,6 +41,7 @@ class FileTally:
         "last_account",
         "last_rate_limits",
         "last_touched",
+        "legacy_at",
         "legacy_cost",
         "legacy_segment",
         "pools",
@@ -50,6 +57,7 @@ class FileTally:
         self.stats = ParseStats()
         self.legacy_segment = 0
         self.legacy_cost: float | None = None
+        self.legacy_at = -1
         # The previous line's rate_limits: a re-render repeats them, and then only the
         # times move (see WindowPool.seen_again).
         self.last_rate_limits: object = None
@@ -81,7 +89,7 @@ class FileTally:
             return
         if type(account) is not str or not account:
             account = None
-        self.add_cost(at, session_id, cost, type(rate_limits) is dict, key, auth, account, model)
+        self.add_cost(at, session_id, cost, names_windows(rate_limits), key, auth, account, model)
         self.add_windows(at, rate_limits, account)
 
     def add_line(self, line: bytes) -> None:
@@ -101,6 +109,11 @@ class FileTally:
         model: object,
     ) -> None:
         if type(key) is not str or not key:
+            # Upstream's processes without `process` are cut at cost drops in time order:
+            # a reading earlier than the one before goes the sorted way (tally_sorted).
+            if at < self.legacy_at:
+                raise OutOfOrder(LEGACY_PREFIX)
+            self.legacy_at = at
             key = self._legacy_key(cost)
         process = self.processes.get(key)
         if process is None:
@@ -167,7 +180,7 @@ class FileTally:
             ],
             "updated_at": self.updated_at,
             "stats": [self.stats.malformed, self.stats.no_session, self.stats.no_timestamp],
-            "legacy": [self.legacy_segment, self.legacy_cost],
+            "legacy": [self.legacy_segment, self.legacy_cost, self.legacy_at],
         }
 
     @classmethod
@@ -182,7 +195,7 @@ class FileTally:
             tally.pools.setdefault(account, {})[pool.key] = pool
         tally.updated_at = state["updated_at"]
         tally.stats = ParseStats(*state["stats"])
-        tally.legacy_segment, tally.legacy_cost = state["legacy"]
+        tally.legacy_segment, tally.legacy_cost, tally.legacy_at = state["legacy"]
         return tally
 
 

@@ -90,6 +90,14 @@ def names_auth_evidence(auth: object) -> bool:
     return type(names) is list and any(n in _AUTH_NAMES for n in names if type(n) is str)
 
 
+def names_windows(rate_limits: object) -> bool:
+    """Whether an event's rate_limits hold a window (an object): what marks a subscription.
+
+    Claude Code sends rate_limits only with a window in it (CLAUDE_STATUSLINE.md §3.7);
+    `{}` or `{"five_hour": 5}` say nothing of the plan, as upstream reads them."""
+    return type(rate_limits) is dict and any(type(w) is dict for w in rate_limits.values())
+
+
 def text_or_none(value: object) -> str | None:
     """A non-empty string, else None."""
     return value if type(value) is str and value else None
@@ -128,6 +136,7 @@ __all__ = [
     "hour_start",
     "iter_lines",
     "names_auth_evidence",
+    "names_windows",
     "parse_timestamp",
     "text_or_none",
 ]

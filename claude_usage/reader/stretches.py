@@ -18,7 +18,7 @@ from itertools import islice
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
-from claude_usage.reader.parse import INF
+from claude_usage.reader.parse import INF, names_windows
 from claude_usage.shim.events import COST_FIELDS
 
 if TYPE_CHECKING:
@@ -66,7 +66,7 @@ def _runs(segment: Decoded) -> list[Run]:
     fields, reading = None, ()
     for (start, tail), stop in zip(tails, stops, strict=True):
         rate_limits = tail.rate_limits
-        has = type(rate_limits) is dict
+        has = names_windows(rate_limits)
         if tail.fields is not fields or has is not reading[0]:
             fields = tail.fields
             process, auth, account, model = fields

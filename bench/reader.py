@@ -27,8 +27,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from results import RESULTS, machine, write_block
+
 ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "bench/RESULTS.md"
 NOW = "1796298000"  # the generator's clock (bench/generate.py)
 PARSE_ONLY = """
 import glob, sys, orjson
@@ -190,21 +191,9 @@ def render(
 
 
 def write_results(table: str, runs: int) -> None:
-    text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
-    start, end = "<!-- reader:start -->", "<!-- reader:end -->"
-    machine = (
-        f"{platform.machine()}, {os.cpu_count()} cores (run on one), "
-        f"{platform.system()} {platform.release()}, Python {platform.python_version()}"
-    )
-    block = (
-        f"{start}\nMeasured {time.strftime('%Y-%m-%d')} on {machine} with "
-        f"`.venv/bin/python bench/reader.py --runs {runs} --write-results`.\n\n{table}{end}"
-    )
-    if start in text:
-        text = text[: text.index(start)] + block + text[text.index(end) + len(end) :]
-    else:
-        text += "\n" + block + "\n"
-    RESULTS.write_text(text)
+    command = f".venv/bin/python bench/reader.py --runs {runs} --write-results"
+    where = f"{machine()} (run on one), Python {platform.python_version()}"
+    write_block("reader", command, table, where)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,6 @@ import argparse
 import glob
 import json
 import os
-import platform
 import shutil
 import statistics
 import subprocess
@@ -27,11 +26,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from results import RESULTS, write_block  # noqa: E402 - bench/ is the script's folder
+
 from claude_usage.shim.command import LAUNCHER  # noqa: E402
 from claude_usage.zipapp import write_zipapp  # noqa: E402
 
 PAYLOAD = ROOT / "tests/data/payloads/real-v2.1.226-windows-later-render-subscription.json"
-RESULTS = ROOT / "bench/RESULTS.md"
 
 
 def find_pythons() -> list[str]:
@@ -233,20 +233,7 @@ def render_table(results: list[dict], runs: int) -> str:
 
 
 def write_results(table: str) -> None:
-    text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
-    start, end = "<!-- shim:start -->", "<!-- shim:end -->"
-    machine = (
-        f"{platform.machine()}, {os.cpu_count()} cores, {platform.system()} {platform.release()}"
-    )
-    block = (
-        f"{start}\nMeasured {time.strftime('%Y-%m-%d')} on {machine} with "
-        f"`python3 bench/shim.py --upstream --write-results`.\n\n{table}{end}"
-    )
-    if start in text:
-        text = text[: text.index(start)] + block + text[text.index(end) + len(end) :]
-    else:
-        text += "\n" + block + "\n"
-    RESULTS.write_text(text)
+    write_block("shim", "python3 bench/shim.py --upstream --write-results", table)
 
 
 if __name__ == "__main__":

@@ -30,7 +30,7 @@ A segment is decoded only if parsing its lines whole would give the same fields;
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from collections.abc import Iterator
 from itertools import compress, count, islice
 from operator import itemgetter, le, ne
@@ -115,10 +115,6 @@ class Decoded(NamedTuple):
             _hour(head[TIMESTAMP_OFFSET : _HOUR_AT + 2])
             + _MINUTE_SECOND[head[_MINUTE_AT : _MINUTE_AT + 5]]
         )
-
-    def session(self, line: int) -> str:
-        """The line's session id."""
-        return self.sessions[bisect_right(self.sessions, (line, "\U0010ffff")) - 1][1]
 
 
 def scan_segments(data: bytes) -> Iterator[Segment | bytes]:

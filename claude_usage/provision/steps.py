@@ -74,9 +74,8 @@ def apply_steps(host: Host, steps: Sequence[Step]) -> None:
         except (OSError, HostError) as error:
             reason = error.strerror if isinstance(error, OSError) and error.strerror else error
             stuck = _undo(host, done)
-            after = f"; could not put back {', '.join(stuck)}" if stuck else ""
-            undone = "; nothing was changed" if done and not stuck else ""
-            raise HostError(f"cannot {step.action} {step.path}: {reason}{undone}{after}") from None
+            after = f"; could not put back {', '.join(stuck)}" if stuck else "; nothing was changed"
+            raise HostError(f"cannot {step.action} {step.path}: {reason}{after}") from None
         done.append((step, before))
 
 

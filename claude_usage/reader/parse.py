@@ -39,7 +39,7 @@ def parse_timestamp(value: object) -> int | None:
         return None
     # Fast path, for the writers' own `YYYY-MM-DDTHH:MM:SS.fffffffffZ`: two dict lookups,
     # the hour cached, minutes and seconds from a table (int() of slices costs more).
-    # envelope.py reads the same layout from bytes with the same two tables.
+    # segments.py reads the same layout from bytes with the same two tables.
     if len(value) == 30 and value[29] == "Z" and value[19] == ".":
         hour = _HOURS.get(value[:13])
         if hour is None:

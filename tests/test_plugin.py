@@ -103,16 +103,15 @@ def work(tmp_path: Path) -> Path:
     return path
 
 
-def test_mngr_plugin_list_shows_the_plugin(mngr_env: dict[str, str]) -> None:
+def run_mngr(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
+    """The real `mngr` command of this environment, in a subprocess."""
     mngr_bin = shutil.which("mngr", path=os.path.dirname(sys.executable))
     assert mngr_bin, "the mngr extra installs the mngr command"
-    done = subprocess.run(
-        [mngr_bin, "plugin", "list", "--format", "json"],
-        capture_output=True,
-        text=True,
-        env=mngr_env,
-        timeout=120,
-    )
+    return subprocess.run([mngr_bin, *args], capture_output=True, text=True, env=env, timeout=120)
+
+
+def test_mngr_plugin_list_shows_the_plugin(mngr_env: dict[str, str]) -> None:
+    done = run_mngr(mngr_env, "plugin", "list", "--format", "json")
     assert done.returncode == 0, done.stderr
     plugins = {plugin["name"]: plugin for plugin in json.loads(done.stdout)["plugins"]}
     ours = plugins[clash.PLUGIN_NAME]
@@ -307,14 +306,7 @@ def test_mngr_usage_json_reports_mngr_agents_and_destroyed_ones(
     gone = plant_usage(mngr, work, "c2", 2.5)
     mngr.pm.hook.on_before_agent_destroy(agent=gone, host=mngr.host)
     mngr.host.destroy_agent(gone)
-    mngr_bin = shutil.which("mngr", path=os.path.dirname(sys.executable))
-    done = subprocess.run(
-        [mngr_bin, "usage", "--json", "--detail"],
-        capture_output=True,
-        text=True,
-        env={**mngr_env, **NOW_ENV},
-        timeout=120,
-    )
+    done = run_mngr({**mngr_env, **NOW_ENV}, "usage", "--json", "--detail")
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
     assert list(report) == ["now", "since_seconds", "sources"]
@@ -417,20 +409,11 @@ def test_ours_wins_the_usage_command_over_upstreams(
         "def register_cli_commands():\n"
         "    return [click.Command('usage', help='UPSTREAM USAGE')]\n"
     )
-    mngr_bin = shutil.which("mngr", path=os.path.dirname(sys.executable))
     env = {**mngr_env, "PYTHONPATH": str(site)}
-    listed = subprocess.run(
-        [mngr_bin, "plugin", "list", "--format", "json"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    )
+    listed = run_mngr(env, "plugin", "list", "--format", "json")
     names = {plugin["name"] for plugin in json.loads(listed.stdout)["plugins"]}
     assert {"usage", clash.PLUGIN_NAME} <= names  # both loaded
-    done = subprocess.run(
-        [mngr_bin, "usage", "--json"], capture_output=True, text=True, env=env, timeout=120
-    )
+    done = run_mngr(env, "usage", "--json")
     assert done.returncode == 0, done.stderr
     assert list(json.loads(done.stdout)) == ["now", "since_seconds", "sources"]  # ours ran
     assert "warning: upstream imbue-mngr-usage 0.2.0 is installed" in done.stderr

@@ -21,6 +21,7 @@ from claude_usage.reader.parse import (
     decode,
     names_windows,
     parse_timestamp,
+    text_or_none,
 )
 from claude_usage.reader.segments import decode_segment, scan_segments
 from claude_usage.reader.sessions import ProcessTally
@@ -87,8 +88,7 @@ class FileTally:
         if at is None:
             self.stats.no_timestamp += 1
             return
-        if type(account) is not str or not account:
-            account = None
+        account = text_or_none(account)
         self.add_cost(at, session_id, cost, names_windows(rate_limits), key, auth, account, model)
         self.add_windows(at, rate_limits, account)
 
@@ -120,20 +120,19 @@ class FileTally:
             process = self.processes[key] = ProcessTally(key)
         elif at < process.last_at:
             raise OutOfOrder(key)
-        if type(model) is not str or not model:
-            model = None
-        process.add(at, session_id, cost, has_rate_limits, auth, model, account)
+        process.add(at, session_id, cost, has_rate_limits, auth, text_or_none(model), account)
         if self.updated_at is None or at > self.updated_at:
             self.updated_at = at
 
-    def add_windows(self, at: int, rate_limits: object, account: str | None) -> None:
-        """A reading's rate_limits into the window pools (anything but an object is none)."""
+    def add_windows(self, at: int, rate_limits: object, account: str | None) -> bool:
+        """A reading's rate_limits into the window pools; False if they are no reading
+        (anything but a non-empty object), which leaves the pools as they were."""
         if type(rate_limits) is not dict or not rate_limits:
-            return
+            return False
         last = self.last_touched if account == self.last_account else {}
         if rate_limits == self.last_rate_limits and last:
             self.see_windows_again(at)
-            return
+            return True
         pools = self.pools.get(account)
         touched = {}
         for name, window in rate_limits.items():
@@ -153,6 +152,7 @@ class FileTally:
             resets_at, used = pool.add(at, window)
             touched[name] = (pool, resets_at, used, window)
         self.last_rate_limits, self.last_account, self.last_touched = rate_limits, account, touched
+        return True
 
     def see_windows_again(self, at: int) -> None:
         """The last rate_limits taken by `add_windows` read again at `at`."""

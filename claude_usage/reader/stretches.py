@@ -18,7 +18,7 @@ from itertools import islice
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
-from claude_usage.reader.parse import INF, names_windows
+from claude_usage.reader.parse import INF, names_windows, text_or_none
 from claude_usage.shim.events import COST_FIELDS
 
 if TYPE_CHECKING:
@@ -53,8 +53,7 @@ def add_decoded(tally: FileTally, segment: Decoded) -> None:
     if tally.updated_at is None or last_at > tally.updated_at:
         tally.updated_at = last_at
     for start, stop, rate_limits, account, _ in runs:
-        tally.add_windows(time(start), rate_limits, account)
-        if stop - start > 1 and type(rate_limits) is dict and rate_limits:
+        if tally.add_windows(time(start), rate_limits, account) and stop - start > 1:
             tally.see_windows_again(time(stop - 1))
 
 
@@ -70,7 +69,7 @@ def _runs(segment: Decoded) -> list[Run]:
         if tail.fields is not fields or has is not reading[0]:
             fields = tail.fields
             process, auth, account, model = fields
-            account = account if type(account) is str and account else None
+            account = text_or_none(account)
             reading = (has, process, auth, account, model)
         out.append((start, stop, rate_limits, reading[3], reading))
     return out

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from claude_usage.provision.python import ENV_PYTHON
+
+if TYPE_CHECKING:
+    from claude_usage.reader.collect import Selection
 
 
 def _duration(text: str | int) -> int:
@@ -77,6 +80,30 @@ UseCache = Annotated[
 FormatOption = Annotated[Format, typer.Option("--format", help="Output format.")]
 JsonFlag = Annotated[bool, typer.Option("--json", help="Same as --format json.")]
 Detail = Annotated[bool, typer.Option("--detail", help="Per-session breakdown.")]
+
+
+def make_selection(
+    host_dir: list[Path] | None,
+    events: list[Path] | None,
+    agent: list[str] | None,
+    preserved: bool,
+    since: int,
+    stale_after: int,
+    cache: bool,
+) -> Selection:
+    """The source options every reading command takes, as the reader's Selection."""
+    from claude_usage.reader.collect import Selection
+
+    return Selection(
+        list(host_dir or ()),
+        list(events or ()),
+        list(agent or ()),
+        preserved,
+        since,
+        stale_after,
+        cache,
+    )
+
 
 # Provisioning (install, uninstall).
 PROJECT: Path | None = typer.Option(

@@ -19,6 +19,7 @@ from claude_usage.cli.options import (
     Since,
     StaleAfter,
     UseCache,
+    make_selection,
 )
 
 if TYPE_CHECKING:
@@ -45,17 +46,9 @@ def report(
 ) -> None:
     """Report costs per session and auth mode, and the rate-limit windows."""
     from claude_usage.cli.output import reporting_errors
-    from claude_usage.reader.collect import Selection, collect_report
+    from claude_usage.reader.collect import collect_report
 
-    selection = Selection(
-        list(host_dir or ()),
-        list(events or ()),
-        list(agent or ()),
-        preserved,
-        since,
-        stale_after,
-        cache,
-    )
+    selection = make_selection(host_dir, events, agent, preserved, since, stale_after, cache)
     with reporting_errors():
         result, warnings = collect_report(selection)
     emit_report(result, Format.json if json_flag else output_format, detail, warnings)

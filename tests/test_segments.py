@@ -8,14 +8,16 @@ The files are written by the shim's own record functions, then damaged.
 from __future__ import annotations
 
 import json
+from bisect import bisect_left
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from claude_usage.reader import segments
 from claude_usage.reader.aggregate import FileTally, OutOfOrder, tally_lines
 from claude_usage.reader.segments import decode_segment, scan_segments
+from claude_usage.reader.stretches import _first_line_from
 from claude_usage.shim.events import format_timestamp
 from claude_usage.shim.record import event_body, event_head
 
@@ -327,3 +329,18 @@ def test_costs_that_would_parse_only_together_are_refused(pieces: list[bytes]) -
     segments_found = [item for item in scan_segments(data) if not isinstance(item, bytes)]
     assert all(decode_segment(item) is None for item in segments_found)
     assert tally_lines(data).stats.malformed == reference(data).stats.malformed == 3
+
+
+@given(
+    st.lists(st.integers(0, 4000), min_size=2, max_size=80).map(sorted),
+    st.data(),
+)
+def test_the_first_line_of_a_quarter_hour_is_found_as_a_bisection_finds_it(
+    times: list[int], data: st.DataObject
+) -> None:
+    a = data.draw(st.integers(0, len(times) - 2))
+    b = data.draw(st.integers(a + 2, len(times)))
+    assume(times[b - 1] > times[a])
+    moment = data.draw(st.integers(times[a] + 1, times[b - 1]))
+    got = _first_line_from(times.__getitem__, moment, a, times[a], b, times[b - 1])
+    assert got == bisect_left(times, moment, a + 1, b)

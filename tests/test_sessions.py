@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from claude_usage.reader.sessions import API_KEY, SUBSCRIPTION, ProcessTally
+from claude_usage.reader.sessions import API_KEY, BUCKET_SECONDS, SUBSCRIPTION, ProcessTally
 
 from .readings import feed, totals
 
@@ -148,3 +148,100 @@ def test_state_round_trip_and_resume(seq: list[tuple[str, float | None]], cut: i
     for at, sid, cost in readings[cut:]:
         resumed.add(at, sid, {"total_cost_usd": cost[0]}, False, None, None, None)
     assert resumed.session_costs() == whole.session_costs()
+
+
+# Buckets (for rollups by day): the same increases, per quarter hour of UTC.
+
+Q = BUCKET_SECONDS
+
+
+def _bucket_credits(tally: ProcessTally) -> dict[tuple[str, int], float]:
+    out: dict[tuple[str, int], float] = {}
+    for sid, shares in tally.session_buckets().items():
+        for first_at, last_at, *credited in shares:
+            assert first_at // Q == last_at // Q  # a share never crosses its bucket
+            if credited[0] is not None:
+                key = (sid, first_at // Q)
+                out[key] = out.get(key, 0.0) + credited[0]
+    return out
+
+
+def _reference_bucket_credits(
+    seq: list[tuple[int, str, float | None]],
+) -> dict[tuple[str, int], float]:
+    # Written apart from ProcessTally: each reading's own increase, to its session's bucket.
+    # A null reading adds nothing, and is a zero share once the counter has a value.
+    out: dict[tuple[str, int], float] = {}
+    prev = None
+    for at, sid, v in seq:
+        if v is None:
+            if prev is not None:
+                out.setdefault((sid, at // Q), 0.0)
+            continue
+        increase = v if prev is None or v < prev else v - prev
+        out[(sid, at // Q)] = out.get((sid, at // Q), 0.0) + increase
+        prev = v
+    return out
+
+
+def test_a_session_across_midnight_is_split_at_the_quarter_hour() -> None:
+    midnight = 1796256000  # 2026-12-03T00:00:00Z
+    tally = feed(
+        [
+            (midnight - 60, "a", (1.0, 10)),
+            (midnight - 1, "a", (1.5, 20)),
+            (midnight, "a", (2.0, 30)),
+            (midnight + 1000, "a", (2.25, 40)),
+        ]
+    )
+    shares = tally.session_buckets()["a"]
+    assert shares == [
+        [midnight - 60, midnight - 1, 1.5, 20, None, None, None],
+        [midnight, midnight, 0.5, 10, None, None, None],
+        [midnight + 1000, midnight + 1000, 0.25, 10, None, None, None],
+    ]
+
+
+def test_a_reset_inside_a_bucket_counts_both_runs() -> None:
+    tally = feed([(0, "a", (1.0,)), (10, "a", (3.0,)), (20, "a", (0.5,)), (30, "a", (0.75,))])
+    assert tally.session_buckets()["a"] == [[0, 30, 3.75, None, None, None, None]]
+
+
+timed_readings = st.lists(
+    st.tuples(st.integers(0, 3 * Q), st.sampled_from(["a", "b", "c"]), counter_values),
+    min_size=1,
+    max_size=60,
+)
+
+
+@given(timed_readings)
+def test_bucket_shares_are_each_readings_increase(seq: list[tuple[int, str, float | None]]) -> None:
+    seq.sort(key=lambda r: r[0])
+    tally = feed([(at, sid, (v,)) for at, sid, v in seq])
+    got, want = _bucket_credits(tally), _reference_bucket_credits(seq)
+    assert got.keys() == want.keys()
+    for key, value in want.items():
+        assert got[key] == pytest.approx(value, rel=1e-9, abs=1e-6)
+
+
+@given(timed_readings)
+def test_bucket_shares_sum_to_the_session_totals(seq: list[tuple[int, str, float | None]]) -> None:
+    seq.sort(key=lambda r: r[0])
+    tally = feed([(at, sid, (v,)) for at, sid, v in seq])
+    per_session: dict[str, float] = {}
+    for (sid, _), value in _bucket_credits(tally).items():
+        per_session[sid] = per_session.get(sid, 0.0) + value
+    for sid, cost in tally.session_costs().items():
+        assert per_session.get(sid, 0.0) == pytest.approx(cost[0] or 0.0, rel=1e-9, abs=1e-6)
+
+
+@given(timed_readings, st.integers(0, 60))
+def test_bucket_shares_survive_the_cache(
+    seq: list[tuple[int, str, float | None]], cut: int
+) -> None:
+    seq.sort(key=lambda r: r[0])
+    readings = [(at, sid, (v,)) for at, sid, v in seq]
+    resumed = ProcessTally.from_state(feed(readings[:cut]).to_state())
+    for at, sid, cost in readings[cut:]:
+        resumed.add(at, sid, {"total_cost_usd": cost[0]}, False, None, None, None)
+    assert resumed.session_buckets() == feed(readings).session_buckets()

@@ -7,6 +7,11 @@ new reading itself is the increase; a null field neither resets nor advances. Th
 sessions of a process therefore sum to what Claude Code reported. A run of readings of one
 session is credited as one subtraction (last - base), so a process with one session sums
 exactly to its last reading, without float drift.
+
+Alongside, the same increases are kept per quarter hour of UTC (`BUCKET_SECONDS`), for
+rollups by day: every time zone's offset is a whole number of quarter hours, so a local day
+is a union of buckets. A stretch of one session's readings within one bucket is credited
+as one subtraction too, when the stretch ends.
 """
 
 from __future__ import annotations
@@ -22,12 +27,16 @@ API_KEY = "API_KEY"
 _N = len(COST_FIELDS)
 _TOTAL, _DURATION, _API, _ADDED, _REMOVED = COST_FIELDS
 _NO_AUTH_EVIDENCE = {"env": []}
+BUCKET_SECONDS = 900
+
+# A session's share of one bucket: [first_at, last_at, the five credited counters].
+BucketShare = list[Any]
 
 
 class SessionTally:
     """One session's share of one process's counters."""
 
-    __slots__ = ("account", "credited", "first_at", "last_at", "model", "session_id")
+    __slots__ = ("account", "buckets", "credited", "first_at", "last_at", "model", "session_id")
 
     def __init__(self, session_id: str, at: int) -> None:
         self.session_id = session_id
@@ -36,6 +45,7 @@ class SessionTally:
         self.credited: list[float | None] = [None] * _N
         self.model: str | None = None
         self.account: str | None = None
+        self.buckets: list[BucketShare] = []  # closed stretches, oldest first
 
 
 class ProcessTally:
@@ -44,6 +54,11 @@ class ProcessTally:
     __slots__ = (
         "auth_env",
         "base",
+        "bucket",
+        "bucket_gone",
+        "bucket_mark",
+        "bucket_session",
+        "bucket_since",
         "has_rate_limits",
         "key",
         "last_at",
@@ -63,6 +78,13 @@ class ProcessTally:
         self.last_at = -1
         self.has_rate_limits = False
         self.auth_env = False
+        # The open stretch of one session within one bucket: the counters where it
+        # started, what resets inside it took away from them, and its first reading.
+        self.bucket = -1
+        self.bucket_session: str | None = None
+        self.bucket_mark: list[Any] = [0] * _N
+        self.bucket_gone: list[Any] = [0] * _N
+        self.bucket_since = 0
 
     def add(
         self,
@@ -86,6 +108,8 @@ class ProcessTally:
         session = self.sessions.get(session_id)
         if session is None:
             session = self.sessions[session_id] = SessionTally(session_id, at)
+        if at // BUCKET_SECONDS != self.bucket or session_id != self.bucket_session:
+            self._open_stretch(session_id, at)
         session.last_at = at
         if model is not None:
             session.model = model
@@ -111,10 +135,28 @@ class ProcessTally:
         """Readings of `session_id` up to `at`, each counter a number that went up from
         the reading before, the last one `values`: what `add` makes of them while the
         session is steady (it keeps the latest). False, and nothing taken, if it is not."""
-        if self.steady != session_id:
+        if self.steady != session_id or at // BUCKET_SECONDS != self.bucket:
             return False
         self.prev = values
         self.last_at = self.sessions[session_id].last_at = at
+        return True
+
+    def split_steady(
+        self,
+        session_id: str,
+        before: tuple[Any, ...],
+        before_at: int,
+        values: tuple[Any, ...],
+        at: int,
+    ) -> bool:
+        """`take_steady` up to the reading `before`, and then one more, `values` at `at`,
+        the first of a later quarter hour. False, and nothing taken, if it is not steady."""
+        if self.steady != session_id or before_at // BUCKET_SECONDS != self.bucket:
+            return False
+        session = self.sessions[session_id]
+        self.prev, session.last_at = before, before_at
+        self._open_stretch(session_id, at)
+        self.prev, self.last_at, session.last_at = values, at, at
         return True
 
     def _add_fieldwise(self, session: SessionTally, values: tuple[Any, ...]) -> None:
@@ -131,6 +173,8 @@ class ProcessTally:
             if before is None or value < before:  # the first reading, or a reset
                 if before is not None:
                     self._credit(run[i], i, before - base[i])
+                    self.bucket_gone[i] += before - self.bucket_mark[i]
+                    self.bucket_mark[i] = 0
                 base[i] = 0
                 run[i] = sid
             elif run[i] != sid:
@@ -144,6 +188,34 @@ class ProcessTally:
     def _credit(self, sid: str | None, i: int, amount: float) -> None:
         credited = self.sessions[sid].credited  # type: ignore[index]
         credited[i] = (credited[i] or 0) + amount
+
+    def _open_stretch(self, session_id: str, at: int) -> None:
+        share = self._open_share()
+        if share is not None:
+            self.sessions[self.bucket_session].buckets.append(share)  # type: ignore[index]
+        self.bucket, self.bucket_session, self.bucket_since = at // BUCKET_SECONDS, session_id, at
+        self.bucket_mark = [0 if v is None else v for v in self.prev]
+        self.bucket_gone = [0] * _N
+
+    def _open_share(self) -> BucketShare | None:
+        sid = self.bucket_session
+        if sid is None:
+            return None
+        credited = [
+            None if v is None else gone + v - mark
+            for v, mark, gone in zip(self.prev, self.bucket_mark, self.bucket_gone, strict=True)
+        ]
+        return [self.bucket_since, self.sessions[sid].last_at, *credited]
+
+    def session_buckets(self) -> dict[str, list[BucketShare]]:
+        """Each session's shares of the buckets it had readings in, the open one included;
+        a session may have more than one share of a bucket (another session came between)."""
+        out = {sid: s.buckets for sid, s in self.sessions.items()}
+        share = self._open_share()
+        if share is not None:
+            sid = self.bucket_session
+            out[sid] = [*out[sid], share]  # type: ignore[index]
+        return out
 
     def session_costs(self) -> dict[str, tuple[float | None, ...]]:
         """Each session's credited counters, the open runs included."""
@@ -178,20 +250,34 @@ class ProcessTally:
             self.has_rate_limits,
             self.auth_env,
             [
-                [s.session_id, s.first_at, s.last_at, s.credited, s.model, s.account]
+                [s.session_id, s.first_at, s.last_at, s.credited, s.model, s.account, s.buckets]
                 for s in self.sessions.values()
+            ],
+            [
+                self.bucket,
+                self.bucket_session,
+                self.bucket_mark,
+                self.bucket_gone,
+                self.bucket_since,
             ],
         ]
 
     @classmethod
     def from_state(cls, state: list[Any]) -> ProcessTally:
         """The inverse of `to_state`."""
-        key, prev, base, run, steady, last_at, has_rate_limits, auth_env, sessions = state
+        key, prev, base, run, steady, last_at, has_rate_limits, auth_env, sessions, stretch = state
         tally = cls(key)
         tally.prev, tally.base, tally.run, tally.steady = prev, base, run, steady
         tally.last_at, tally.has_rate_limits, tally.auth_env = last_at, has_rate_limits, auth_env
-        for sid, first_at, last_at_s, credited, model, account in sessions:
+        for sid, first_at, last_at_s, credited, model, account, buckets in sessions:
             session = tally.sessions[sid] = SessionTally(sid, first_at)
             session.last_at, session.credited = last_at_s, credited
-            session.model, session.account = model, account
+            session.model, session.account, session.buckets = model, account, buckets
+        (
+            tally.bucket,
+            tally.bucket_session,
+            tally.bucket_mark,
+            tally.bucket_gone,
+            tally.bucket_since,
+        ) = stretch
         return tally

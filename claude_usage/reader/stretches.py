@@ -6,6 +6,8 @@ share nothing, so each side takes the segment in its own stretches:
 - costs: while a process's session goes on and every counter is a number that has not
   gone down, `ProcessTally.add` keeps only the latest reading; such a stretch is taken as
   its first line and its last reading (`ProcessTally.take_steady`);
+  A steady stretch that crosses a quarter hour (sessions.BUCKET_SECONDS) is taken in
+  pieces, one per bucket, whose first lines open the bucket shares;
 - windows: a line that repeats the line before's rate_limits is only seen again, which
   the latest of such lines, after the first, stands for: an earlier time moves nothing
   the first has not.
@@ -14,11 +16,14 @@ A decoded segment's times never go back (segments.py), so its last line is its l
 
 from __future__ import annotations
 
+from bisect import bisect_left
+from collections.abc import Callable
 from itertools import islice
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from claude_usage.reader.parse import INF, names_windows, text_or_none
+from claude_usage.reader.sessions import BUCKET_SECONDS
 from claude_usage.shim.events import COST_FIELDS
 
 if TYPE_CHECKING:
@@ -37,14 +42,17 @@ def add_decoded(tally: FileTally, segment: Decoded) -> None:
     runs = _runs(segment)
     time, costs = segment.time, segment.costs
     for a, b, session, reading in _spans(segment, runs):
-        tally.add_cost(time(a), session, costs[a], *reading)
+        at = time(a)
+        tally.add_cost(at, session, costs[a], *reading)
         if b - a == 1:
             continue
         if type(reading[1]) is str and reading[1]:
             last = _steady_last(costs, a, b)
             process = tally.processes[reading[1]]
-            if last is not None and process.take_steady(session, last, time(b - 1)):
-                continue
+            if last is not None and process.steady == session:
+                a = _take_steady(tally, segment, (a, b, session, reading), at, last)
+                if a == b - 1:
+                    continue
         # A counter down or not a number, or an event without `process` (whose
         # process is split at cost drops, line by line): each line as it comes.
         for i in range(a + 1, b):
@@ -55,6 +63,52 @@ def add_decoded(tally: FileTally, segment: Decoded) -> None:
     for start, stop, rate_limits, account, _ in runs:
         if tally.add_windows(time(start), rate_limits, account) and stop - start > 1:
             tally.see_windows_again(time(stop - 1))
+
+
+def _take_steady(
+    tally: FileTally, segment: Decoded, span: tuple[Any, ...], at: int, last: tuple[Any, ...]
+) -> int:
+    """Take the steady lines after the span's first, a quarter hour at a piece; return the
+    last line taken (the span's last when all were)."""
+    a, b, session, reading = span
+    time, costs, process = segment.time, segment.costs, tally.processes[reading[1]]
+    end_at = time(b - 1)
+    while end_at // BUCKET_SECONDS != at // BUCKET_SECONDS:
+        cut = _first_line_from(time, (at // BUCKET_SECONDS + 1) * BUCKET_SECONDS, a, at, b, end_at)
+        before_at = at if cut == a + 1 else time(cut - 1)
+        cut_at = time(cut)
+        if not process.split_steady(
+            session, _VALUES(costs[cut - 1]), before_at, _VALUES(costs[cut]), cut_at
+        ):
+            return a
+        a, at = cut, cut_at
+    if b - a > 1 and not process.take_steady(session, last, end_at):
+        return a
+    return b - 1
+
+
+def _first_line_from(
+    time: Callable[[int], int], moment: int, a: int, at: int, b: int, end_at: int
+) -> int:
+    """The first line after `a` whose time is `moment` or later, given time(a) = at <
+    moment <= time(b - 1) = end_at. Renders come at a steady-ish pace: guess where, then
+    widen the step from the guess until it brackets the line, and bisect what is left."""
+    lo, hi = a + 1, b - 1  # the line is in lo..hi
+    guess = lo + (moment - at) * (hi - lo) // (end_at - at)
+    step = 1
+    if time(guess) >= moment:
+        hi = guess
+        while hi - step >= lo and time(hi - step) >= moment:
+            hi -= step
+            step *= 2
+        lo = max(lo, hi - step + 1)
+    else:
+        lo = guess + 1
+        while lo + step <= hi and time(lo + step - 1) < moment:
+            lo += step
+            step *= 2
+        hi = min(hi, lo + step - 1)
+    return bisect_left(range(hi), moment, lo, key=time) if lo < hi else lo
 
 
 def _runs(segment: Decoded) -> list[Run]:

@@ -364,6 +364,26 @@ def test_mngr_usage_formats_and_errors(mngr: Mngr, work: Path, mngr_cli: Any) ->
     assert mngr_cli("--since", "nope").exit_code == 2
 
 
+def test_mngr_usage_rolls_up_the_agents_its_filters_select(
+    mngr: Mngr, work: Path, mngr_cli: Any
+) -> None:
+    plant_usage(mngr, work, "c1", 1.0)
+    plant_usage(mngr, work, "c2", 2.0, team="infra")
+    done = mngr_cli("--json", "--by", "agent", "--by", "day")
+    assert done.exit_code == 0, done.stderr
+    rollup = json.loads(done.stdout)["rollup"]
+    assert [(r["agent"], r["subscription_cost"]["total_cost_usd"]) for r in rollup["rows"]] == [
+        ("c2", 2.0),
+        ("c1", 1.0),
+    ]
+    assert [len(r["rows"]) for r in rollup["rows"]] == [1, 1]
+    infra = json.loads(mngr_cli("--json", "--by", "agent", "--label", "team=infra").stdout)
+    assert [r["agent"] for r in infra["rollup"]["rows"]] == ["c2"]
+    table = mngr_cli("--by", "agent")
+    assert table.exit_code == 0 and "c2" in table.stdout and "$3.00" in table.stdout
+    assert mngr_cli("--by", "agent", "--format", "prometheus").exit_code == 2
+
+
 def test_reading_events_through_an_mngr_host_object(mngr: Mngr, work: Path, tmp_path: Path) -> None:
     """The remote path (`read_from`) over a real mngr host: the same tally, new bytes only."""
     from claude_usage.reader.aggregate import tally_lines

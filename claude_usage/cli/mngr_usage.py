@@ -25,7 +25,7 @@ from imbue.mngr.cli.filter_opts import (
 from imbue.mngr.config.data_types import CommonCliOptions
 
 from claude_usage.cli.options import Format
-from claude_usage.cli.report import emit_report, report
+from claude_usage.cli.report import check_rollup, emit_report, make_rollup, report
 
 COMMAND_NAME = "usage"
 HELP = (
@@ -47,6 +47,8 @@ class UsageCliOptions(CommonCliOptions, AgentFilterCliOptions):
     agent: tuple[str, ...] | None = None
     preserved: bool = True
     cache: bool = True
+    by: tuple[str, ...] | None = None
+    utc: bool = False
 
 
 def build_usage_command() -> click.Command:
@@ -83,6 +85,8 @@ def _usage(**_: Any) -> None:
     fmt = Format(output.extra_format or output.output_format.value.lower())
     if opts.json_flag:
         fmt = Format.json
+    by = list(opts.by or ())
+    check_rollup(by, fmt)
     include, exclude = build_agent_filter_cel(opts, mngr_ctx.concurrency_group)
     selection = Selection(
         list(opts.host_dir or ()),
@@ -97,4 +101,5 @@ def _usage(**_: Any) -> None:
         found = discover_mngr(mngr_ctx, AgentQuery(include, exclude, opts.provider, opts.preserved))
         result, warnings = collect_report(selection, listed=found.files)
     clash = upstream_warnings([USAGE_COMMAND_CLASH])  # ours hides upstream's `mngr usage`
-    emit_report(result, fmt, opts.detail, clash + found.warnings + warnings)
+    rollup = make_rollup(result, by, opts.utc)
+    emit_report(result, fmt, opts.detail, clash + found.warnings + warnings, rollup, opts.utc)

@@ -77,6 +77,25 @@ UseCache = Annotated[
         "--cache/--no-cache", help="Reuse what earlier reports read (only new bytes are read)."
     ),
 ]
+
+
+class ByKey(StrEnum):
+    agent = "agent"
+    host = "host"
+    account = "account"
+    model = "model"
+    day = "day"
+
+
+By = Annotated[
+    list[ByKey] | None,
+    typer.Option(
+        "--by",
+        help="Roll the sessions up by this, with both costs apart (repeat for a second level: "
+        "--by agent --by day).",
+    ),
+]
+Utc = Annotated[bool, typer.Option("--utc", help="Days and times in UTC, not the local zone.")]
 FormatOption = Annotated[Format, typer.Option("--format", help="Output format.")]
 JsonFlag = Annotated[bool, typer.Option("--json", help="Same as --format json.")]
 Detail = Annotated[bool, typer.Option("--detail", help="Per-session breakdown.")]

@@ -9,6 +9,7 @@ import typer
 
 from claude_usage.cli.options import (
     Agents,
+    By,
     Detail,
     EventsPaths,
     Format,
@@ -19,11 +20,13 @@ from claude_usage.cli.options import (
     Since,
     StaleAfter,
     UseCache,
+    Utc,
     make_selection,
 )
 
 if TYPE_CHECKING:
     from claude_usage.reader.report import Report
+    from claude_usage.reader.rollup import Rollup
 
 NO_DATA_HINT = (
     "No usage data yet: no events found. Wire the status line with `claude-usage install` "
@@ -43,28 +46,84 @@ def report(
     agent: Agents = None,
     preserved: Preserved = True,
     cache: UseCache = True,
+    by: By = None,
+    utc: Utc = False,
 ) -> None:
     """Report costs per session and auth mode, and the rate-limit windows."""
     from claude_usage.cli.output import reporting_errors
     from claude_usage.reader.collect import collect_report
 
+    fmt = Format.json if json_flag else output_format
+    check_rollup(by, fmt)
     selection = make_selection(host_dir, events, agent, preserved, since, stale_after, cache)
     with reporting_errors():
         result, warnings = collect_report(selection)
-    emit_report(result, Format.json if json_flag else output_format, detail, warnings)
+    emit_report(result, fmt, detail, warnings, make_rollup(result, by, utc), utc)
 
 
-def emit_report(result: Report, fmt: Format, detail: bool, warnings: list[str]) -> None:
-    """Print the report on stdout and the warnings (and the no-data hint) on stderr."""
-    out, warnings = _render(result, fmt, detail, warnings)
+def check_rollup(by: list[str] | None, fmt: Format) -> None:
+    """A usage error for levels that make no rollup, or a format that cannot show one."""
+    from claude_usage.reader.rollup import RollupError, check_levels
+
+    if not by:
+        return
+    try:
+        check_levels([str(level) for level in by])
+    except RollupError as error:
+        raise typer.BadParameter(str(error), param_hint="--by") from None
+    if fmt is Format.prometheus:
+        raise typer.BadParameter("a rollup is shown as a table or JSON", param_hint="--by")
+
+
+def make_rollup(result: Report, by: list[str] | None, utc: bool) -> Rollup | None:
+    """The report's kept sessions rolled up by `by`, days in the local zone or UTC."""
+    if not by:
+        return None
+    from claude_usage.reader.rollup import build_rollup
+    from claude_usage.reader.zone import Zone
+
+    zone = Zone(utc)
+    records = [r for source in result.sources for r in source.sessions]
+    levels = [str(level) for level in by]
+    since_start = result.now - result.since_seconds
+    return build_rollup(records, levels, zone.day, since_start, zone.name(result.now))
+
+
+def emit_report(
+    result: Report,
+    fmt: Format,
+    detail: bool,
+    warnings: list[str],
+    rollup: Rollup | None = None,
+    utc: bool = False,
+) -> None:
+    """Print the report (or its rollup) on stdout and the warnings and hints on stderr."""
+    if rollup is not None and fmt is Format.human:
+        out, warnings = _render_rollup(result, rollup, utc, warnings)
+    else:
+        out, warnings = _render(result, fmt, detail, warnings, rollup)
     sys.stdout.write(out)
     sys.stdout.flush()  # the report before the warnings, on a terminal showing both
     for warning in warnings:
         typer.echo(f"warning: {warning}", err=True)
 
 
+def _render_rollup(
+    result: Report, rollup: Rollup, utc: bool, warnings: list[str]
+) -> tuple[str, list[str]]:
+    import shutil
+
+    from claude_usage.reader.render.rollup_text import render_rollup_text
+    from claude_usage.reader.zone import Zone
+
+    if not rollup.rows:
+        return "", [*warnings, NO_DATA_HINT]
+    width = shutil.get_terminal_size((100, 24)).columns
+    return render_rollup_text(rollup, Zone(utc).clock, width), warnings
+
+
 def _render(
-    result: Report, fmt: Format, detail: bool, warnings: list[str]
+    result: Report, fmt: Format, detail: bool, warnings: list[str], rollup: Rollup | None = None
 ) -> tuple[str, list[str]]:
     if fmt is Format.human:
         from claude_usage.reader.render.text import render_text, rendered_anything
@@ -83,4 +142,4 @@ def _render(
     from claude_usage.reader.render.json import render_json
 
     # jsonl prints the same single line as json, as upstream's `--format jsonl` does.
-    return render_json(result, detail).decode(), warnings
+    return render_json(result, detail, rollup).decode(), warnings

@@ -9,6 +9,7 @@ newest event is older than `stale_after` or one of its windows has already reset
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from claude_usage.reader.aggregate import FileTally
 from claude_usage.reader.discover import EventsFile
@@ -32,6 +33,8 @@ class SessionRecord:
     process: str
     model: str | None
     account: str | None
+    # [first_at, last_at, the five counters] per quarter hour it had readings in
+    buckets: list[list[Any]] = field(default_factory=list, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -89,7 +92,7 @@ def mode_totals(sessions: list[SessionRecord]) -> tuple[float | None, ...]:
 def _records(events_file: EventsFile, tally: FileTally) -> list[SessionRecord]:
     records = []
     for process in tally.processes.values():
-        costs = process.session_costs()
+        costs, buckets = process.session_costs(), process.session_buckets()
         for sid, session in process.sessions.items():
             records.append(
                 SessionRecord(
@@ -105,6 +108,7 @@ def _records(events_file: EventsFile, tally: FileTally) -> list[SessionRecord]:
                     process.key,
                     session.model,
                     session.account,
+                    buckets[sid],
                 )
             )
     return records

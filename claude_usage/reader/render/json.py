@@ -18,6 +18,7 @@ from claude_usage.reader.report import (
     SourceReport,
     mode_totals,
 )
+from claude_usage.reader.rollup import Rollup, RollupRow
 from claude_usage.reader.windows import window_fields
 from claude_usage.shim.events import COST_FIELDS
 
@@ -109,18 +110,53 @@ def source_dict(source: SourceReport, report: Report, detail: bool) -> dict[str,
     return out
 
 
-def report_dict(report: Report, detail: bool = False) -> dict[str, Any]:
-    """The whole report as upstream's shape: `{now, since_seconds, sources}`."""
+def rollup_row_dict(row: RollupRow, levels: int) -> dict[str, Any]:
+    """One row of `rollup.rows[]` (its own level's key first), or `rollup.total`."""
+    out: dict[str, Any] = {} if row.level == "total" else {row.level: row.value, **row.extra}
+    seen = row.session_count > 0
+    out.update(
+        {
+            "session_count": row.session_count,
+            "subscription_session_count": row.subscription_sessions,
+            "api_session_count": row.api_sessions,
+            "subscription_cost": cost_fields(row.subscription),
+            "api_cost": cost_fields(row.api),
+            "first_event_at": row.first_at if seen else None,
+            "last_event_at": row.last_at if seen else None,
+        }
+    )
+    if levels > 1:
+        out["rows"] = [rollup_row_dict(child, levels - 1) for child in row.rows]
+    return out
+
+
+def rollup_dict(rollup: Rollup) -> dict[str, Any]:
+    """The report's `rollup` key: `{by, time_zone, rows, total}`."""
     return {
+        "by": list(rollup.by),
+        "time_zone": rollup.time_zone,
+        "rows": [rollup_row_dict(row, len(rollup.by)) for row in rollup.rows],
+        "total": rollup_row_dict(rollup.total, 1),
+    }
+
+
+def report_dict(
+    report: Report, detail: bool = False, rollup: Rollup | None = None
+) -> dict[str, Any]:
+    """The whole report as upstream's shape: `{now, since_seconds, sources}` (+ `rollup`)."""
+    out = {
         "now": report.now,
         "since_seconds": report.since_seconds,
         "sources": [source_dict(s, report, detail) for s in report.sources],
     }
+    if rollup is not None:
+        out["rollup"] = rollup_dict(rollup)
+    return out
 
 
-def render_json(report: Report, detail: bool = False) -> bytes:
+def render_json(report: Report, detail: bool = False, rollup: Rollup | None = None) -> bytes:
     """One line of JSON and a newline."""
-    out = report_dict(report, detail)
+    out = report_dict(report, detail, rollup)
     try:
         return orjson.dumps(out) + b"\n"
     except TypeError:  # an integer beyond 64 bits, which orjson refuses: as a float

@@ -120,7 +120,11 @@ def report_dict(report: Report, detail: bool = False) -> dict[str, Any]:
 
 def render_json(report: Report, detail: bool = False) -> bytes:
     """One line of JSON and a newline."""
-    out = report_dict(report, detail)
+    return dumps_report(report_dict(report, detail))
+
+
+def dumps_report(out: dict[str, Any]) -> bytes:
+    """A `report_dict` object as one line of JSON and a newline."""
     try:
         return orjson.dumps(out) + b"\n"
     except TypeError:  # an integer beyond 64 bits, which orjson refuses: as a float

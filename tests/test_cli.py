@@ -51,7 +51,7 @@ def test_help_does_not_import_what_it_does_not_use() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     loaded = set(done.stderr.split())
     assert "claude_usage.cli.app" in loaded
-    heavy = {"orjson", "zipfile", "hashlib", "claude_usage.zipapp", "pluggy", "loguru"}
+    heavy = {"orjson", "zipfile", "hashlib", "claude_usage.zipapp", "pluggy", "loguru", "celpy"}
     ours = {"claude_usage.mngr_plugin", "claude_usage.provision.install"}
     assert not loaded & (heavy | ours)
     assert not [name for name in loaded if name.split(".")[0] == "imbue"]  # no mngr
@@ -60,7 +60,7 @@ def test_help_does_not_import_what_it_does_not_use() -> None:
 def test_every_command_has_help_and_is_in_the_readme() -> None:
     readme = (Path(__file__).parents[1] / "README.md").read_text()
     names = [command.name for command in app.registered_commands]
-    assert names == ["report", "install", "uninstall", "doctor", "zipapp"]
+    assert names == ["report", "install", "uninstall", "doctor", "zipapp", "wait"]
     for name in names:
         result = runner.invoke(app, [name, "--help"])
         assert result.exit_code == 0 and "Usage: " in result.stdout, name

@@ -7,6 +7,7 @@ import re
 
 _UNITS = (("d", 86400), ("h", 3600), ("m", 60), ("s", 1))
 _DURATION = re.compile(r"(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?")
+_FRACTION = re.compile(r"(\d*\.\d+|\d+)([dhms]?)")
 
 
 class DurationError(ValueError):
@@ -29,6 +30,28 @@ def parse_duration(text: str) -> int:
     if seconds <= 0:
         raise DurationError(f"invalid duration {text!r}: it must be longer than 0 seconds")
     return seconds
+
+
+def parse_seconds(text: str) -> float:
+    """Like `parse_duration`, and also one decimal number with a unit: `0.5`, `0.5s`, `1.5m`.
+
+    For polling intervals and timeouts; `--since` keeps whole seconds.
+    """
+    match = _FRACTION.fullmatch(text.strip())
+    if match is None:
+        return float(parse_duration(text))
+    number, unit = match.groups()
+    seconds = float(number) * dict(_UNITS)[unit or "s"]
+    if seconds <= 0:
+        raise DurationError(f"invalid duration {text.strip()!r}: it must be longer than 0 seconds")
+    return seconds
+
+
+def format_seconds(seconds: float) -> str:
+    """`format_duration` for whole seconds; a fraction as seconds (`0.5s`, `1.5s`)."""
+    if seconds > 0 and not float(seconds).is_integer():
+        return f"{seconds:g}s"
+    return format_duration(seconds)
 
 
 def format_duration(seconds: float) -> str:

@@ -156,7 +156,11 @@ def report_dict(
 
 def render_json(report: Report, detail: bool = False, rollup: Rollup | None = None) -> bytes:
     """One line of JSON and a newline."""
-    out = report_dict(report, detail, rollup)
+    return dumps_report(report_dict(report, detail, rollup))
+
+
+def dumps_report(out: dict[str, Any]) -> bytes:
+    """A `report_dict` object as one line of JSON and a newline."""
     try:
         return orjson.dumps(out) + b"\n"
     except TypeError:  # an integer beyond 64 bits, which orjson refuses: as a float

@@ -1,0 +1,109 @@
+"""`wait`: block until a CEL condition over the report holds (exit 0), or time out (exit 2)."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated, Any
+
+import typer
+
+from claude_usage.cli.options import (
+    Agents,
+    EventsPaths,
+    HostDirs,
+    Preserved,
+    Since,
+    StaleAfter,
+    UseCache,
+    make_selection,
+)
+
+
+def _seconds(text: str | float) -> float:
+    from claude_usage.reader.durations import DurationError, parse_seconds
+
+    if isinstance(text, int | float):
+        return float(text)
+    try:
+        return parse_seconds(text)
+    except DurationError as error:
+        raise typer.BadParameter(str(error)) from None
+
+
+Until = Annotated[
+    str,
+    typer.Option(
+        "--until",
+        metavar="EXPR",
+        help="A CEL condition over the JSON report, e.g. 'five_hour.used_percentage < 50'.",
+    ),
+]
+Timeout = Annotated[
+    float | None,
+    typer.Option(
+        "--timeout",
+        parser=_seconds,
+        metavar="DURATION",
+        help="Give up after this long (exit 2). Default: wait forever.",
+    ),
+]
+Interval = Annotated[
+    float,
+    typer.Option(
+        "--interval", parser=_seconds, metavar="DURATION", help="How often to check (0.5s, 2s, 1m)."
+    ),
+]
+
+MatchedJson = Annotated[
+    bool, typer.Option("--json", help="Print the report that matched, as `--json` prints it.")
+]
+
+
+def wait(
+    until: Until,
+    timeout: Timeout = None,
+    interval: Interval = "2s",  # type: ignore[assignment] - parsed into seconds
+    json_flag: MatchedJson = False,
+    since: Since = "24h",  # type: ignore[assignment]
+    stale_after: StaleAfter = "5m",  # type: ignore[assignment]
+    host_dir: HostDirs = None,
+    events: EventsPaths = None,
+    agent: Agents = None,
+    preserved: Preserved = True,
+    cache: UseCache = True,
+) -> None:
+    """Wait until a condition over the report holds (exit 0); exit 2 on --timeout, 1 on error."""
+    import time
+
+    from claude_usage.cli.output import reporting_errors
+    from claude_usage.cli.report import NO_DATA_HINT
+    from claude_usage.reader.collect import collect_report
+    from claude_usage.reader.condition import compile_condition
+    from claude_usage.reader.render.json import dumps_report, report_dict
+    from claude_usage.reader.waiting import wait_until
+
+    with reporting_errors():
+        condition = compile_condition(until)  # before any waiting: a typo fails at once
+    selection = make_selection(host_dir, events, agent, preserved, since, stale_after, cache)
+
+    def read_report() -> tuple[dict[str, Any], list[str]]:
+        report, warnings = collect_report(selection)
+        return report_dict(report), warnings if report.sources else [*warnings, NO_DATA_HINT]
+
+    def warn(message: str) -> None:
+        typer.echo(f"warning: {message}", err=True)
+
+    # Ctrl-C: typer turns KeyboardInterrupt into exit 130 without a traceback (a test pins it).
+    with reporting_errors():
+        matched = wait_until(
+            condition,
+            read_report,
+            interval=interval,
+            timeout=timeout,
+            clock=time.monotonic,
+            sleep=time.sleep,
+            warn=warn,
+        )
+    if json_flag:
+        sys.stdout.buffer.write(dumps_report(matched))
+        sys.stdout.flush()

@@ -197,3 +197,12 @@ def test_only_a_real_terminal_that_can_redraw_gets_a_bar(tmp_path: Path) -> None
     finally:
         os.close(master)
         os.close(slave)
+
+
+def test_a_line_still_being_written_counts_as_done(tmp_path: Path) -> None:
+    data = lines(10, "a")
+    torn = data + lines(1, "a", NOW - 10)[:50]  # planned whole, read without the torn tail
+    steps: list[ReadProgress] = []
+    read_tallies([local(tmp_path / "a.jsonl", torn)], None, steps.append)
+    assert_well_formed(steps)
+    assert steps[-1].done_bytes == len(torn)

@@ -5,13 +5,16 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from claude_usage.errors import ClaudeUsageError
 from claude_usage.reader.cache import TallyCache, default_cache_dir
 from claude_usage.reader.discover import EventsFile, default_host_dirs, discover
 from claude_usage.reader.load import read_tallies
-from claude_usage.reader.progress import OnProgress
 from claude_usage.reader.report import Report, build_report
+
+if TYPE_CHECKING:
+    from claude_usage.reader.progress import OnProgress
 
 ENV_NOW = "CLAUDE_USAGE_NOW"
 

@@ -14,13 +14,15 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from claude_usage.reader.aggregate import FileTally, OutOfOrder, tally_lines, tally_sorted
 from claude_usage.reader.cache import ANCHOR_BYTES, CacheEntry, TallyCache
 from claude_usage.reader.discover import EventsFile
 from claude_usage.reader.parse import iter_lines
-from claude_usage.reader.progress import OnProgress, ProgressMeter
+
+if TYPE_CHECKING:
+    from claude_usage.reader.progress import OnProgress
 
 CHUNK = 8 << 20
 ReadFrom = Callable[[int], tuple[int, bytes]]
@@ -185,6 +187,8 @@ def read_tallies(
     planned = [0] * len(files)
     meter = None
     if on_progress is not None:
+        from claude_usage.reader.progress import ProgressMeter  # only on a terminal
+
         for i, events_file in enumerate(files):
             if events_file.read_from is None:
                 try:

@@ -1,4 +1,4 @@
-"""How far reading the events files has got: the numbers a progress bar shows (pure).
+"""How far reading the events files has got: the numbers a progress bar shows (no I/O).
 
 The reader calls an `OnProgress` callback at the start, once per chunk (8 MB) and once per
 file, never per line. `total_bytes` is what is still to read: file sizes less what the cache

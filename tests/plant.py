@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import time
 import uuid
 from pathlib import Path
@@ -148,3 +150,11 @@ def upstream_example(host_dir: Path) -> None:
             ),
         ],
     )
+
+
+def generated_host(out: Path, agents: int, events_per_agent: int) -> Path:
+    """A host dir of realistic events from bench/generate.py (the shim's own writer)."""
+    script = Path(__file__).parents[1] / "bench" / "generate.py"
+    args = ["--agents", str(agents), "--events-per-agent", str(events_per_agent)]
+    subprocess.run([sys.executable, str(script), str(out), *args], check=True, capture_output=True)
+    return out

@@ -25,7 +25,8 @@ from claude_usage.provision import clash, paths
 from claude_usage.provision.mngr_host import MngrHost
 from claude_usage.zipapp import build_zipapp_bytes
 
-from .plant import NOW, cost, event, windows, write_events
+from .plant import NOW, cost, event, generated_host, windows, write_events
+from .terminal import run_with_tty_stderr
 
 try:
     import imbue.mngr  # noqa: F401
@@ -437,3 +438,19 @@ def test_ours_wins_the_usage_command_over_upstreams(
     assert done.returncode == 0, done.stderr
     assert list(json.loads(done.stdout)) == ["now", "since_seconds", "sources"]  # ours ran
     assert "warning: upstream imbue-mngr-usage 0.2.0 is installed" in done.stderr
+
+
+def test_mngr_usage_shows_the_bar_on_a_terminal_unless_quiet(
+    mngr_env: dict[str, str], tmp_path: Path
+) -> None:
+    big = generated_host(tmp_path / "big", 2, 5000)  # more than the bar's threshold
+    mngr_bin = shutil.which("mngr", path=os.path.dirname(sys.executable))
+    assert mngr_bin
+    argv = [mngr_bin, "usage", "--host-dir", str(big), "--since", "30d", "--no-cache", "--json"]
+    env = {**mngr_env, "CLAUDE_USAGE_NOW": str(NOW), "TERM": "xterm"}
+    code, out, err = run_with_tty_stderr(argv, env, timeout=120)
+    assert code == 0 and list(json.loads(out)) == ["now", "since_seconds", "sources"]
+    bar, after = err.rsplit(b"\x1b[2K", 1)  # the bar, then cleared
+    assert b"2/2 files" in bar and b"files" not in after
+    code, quiet_out, quiet_err = run_with_tty_stderr([*argv, "-q"], env, timeout=120)
+    assert (code, quiet_out) == (0, out) and b"files" not in quiet_err

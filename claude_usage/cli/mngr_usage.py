@@ -71,6 +71,7 @@ def build_usage_command() -> click.Command:
 @click.option("--provider", multiple=True, help="Show only agents using this provider (repeatable)")
 def _usage(**_: Any) -> None:
     from claude_usage.cli.output import reporting_errors
+    from claude_usage.cli.progress import progress_on_stderr
     from claude_usage.provision.clash import USAGE_COMMAND_CLASH, upstream_warnings
     from claude_usage.reader.collect import Selection, collect_report
     from claude_usage.reader.mngr_discover import AgentQuery, discover_mngr
@@ -99,7 +100,10 @@ def _usage(**_: Any) -> None:
     )
     with reporting_errors():
         found = discover_mngr(mngr_ctx, AgentQuery(include, exclude, opts.provider, opts.preserved))
-        result, warnings = collect_report(selection, listed=found.files)
+        with progress_on_stderr(enabled=not opts.quiet) as on_progress:  # -q: no bar either
+            result, warnings = collect_report(
+                selection, listed=found.files, on_progress=on_progress
+            )
     clash = upstream_warnings([USAGE_COMMAND_CLASH])  # ours hides upstream's `mngr usage`
     rollup = make_rollup(result, by, opts.utc)
     emit_report(result, fmt, opts.detail, clash + found.warnings + warnings, rollup, opts.utc)

@@ -51,13 +51,14 @@ def report(
 ) -> None:
     """Report costs per session and auth mode, and the rate-limit windows."""
     from claude_usage.cli.output import reporting_errors
+    from claude_usage.cli.progress import progress_on_stderr
     from claude_usage.reader.collect import collect_report
 
     fmt = Format.json if json_flag else output_format
     check_rollup(by, fmt)
     selection = make_selection(host_dir, events, agent, preserved, since, stale_after, cache)
-    with reporting_errors():
-        result, warnings = collect_report(selection)
+    with reporting_errors(), progress_on_stderr() as on_progress:
+        result, warnings = collect_report(selection, on_progress=on_progress)
     emit_report(result, fmt, detail, warnings, make_rollup(result, by, utc), utc)
 
 

@@ -5,12 +5,16 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from claude_usage.errors import ClaudeUsageError
 from claude_usage.reader.cache import TallyCache, default_cache_dir
 from claude_usage.reader.discover import EventsFile, default_host_dirs, discover
 from claude_usage.reader.load import read_tallies
 from claude_usage.reader.report import Report, build_report
+
+if TYPE_CHECKING:
+    from claude_usage.reader.progress import OnProgress
 
 ENV_NOW = "CLAUDE_USAGE_NOW"
 
@@ -74,14 +78,21 @@ def unread_events_paths(paths: list[Path]) -> list[str]:
 
 
 def collect_report(
-    selection: Selection, now: int | None = None, listed: list[EventsFile] | None = None
+    selection: Selection,
+    now: int | None = None,
+    listed: list[EventsFile] | None = None,
+    on_progress: OnProgress | None = None,
 ) -> tuple[Report, list[str]]:
-    """The report and the warnings (unreadable files, skipped lines) for stderr."""
+    """The report and the warnings (unreadable files, skipped lines) for stderr.
+
+    `on_progress` hears how far reading got (a bar's numbers); the CLI passes one only
+    when stderr is a terminal.
+    """
     if now is None:
         now = clock()
     files = find_files(selection, listed)
     cache = TallyCache(default_cache_dir()) if selection.use_cache else None
-    tallies, warnings = read_tallies(files, cache)
+    tallies, warnings = read_tallies(files, cache, on_progress)
     warnings[:0] = unread_events_paths(selection.events)
     for events_file, tally in tallies:
         stats = tally.stats

@@ -13,6 +13,7 @@ from . import events
 _FLAGS = posix.O_RDWR | posix.O_APPEND | posix.O_CREAT | posix.O_NOFOLLOW | posix.O_CLOEXEC
 _TAIL = 8192  # enough for the last line of any render we write
 _LOCK_TRIES = 20  # about 20 ms at most
+_UNLOCKED_LOOKS = 5  # another 5 ms at most, and only for an unlocked writer facing a fragment
 _PREFIX = events.PREFIX.encode()
 
 
@@ -56,34 +57,47 @@ def _make_dirs(path: "bytes") -> None:
             pass
 
 
-def _lock(fd: "int") -> None:
+def _lock(fd: "int") -> "bool":
     """Serialize writers between reading the tail and appending, best effort.
 
     Without it, a writer can read another's line half-landed (a line across two pages
     becomes visible in two steps) and take it for a dead writer's fragment. The wait is
     bounded, since a stopped process may hold the lock, and a file system without
-    locks simply goes unlocked: the status line never waits on this.
+    locks simply goes unlocked: the status line never waits on this. True if locked.
     """
     for _ in range(_LOCK_TRIES):
         try:
             posix.lockf(fd, posix.F_TLOCK, 0)
-            return
+            return True
         except (BlockingIOError, PermissionError):  # EAGAIN / EACCES: held by another writer
             time.sleep(0.001)
         except OSError:
-            return
+            return False
+    return False
+
+
+def _tail(fd: "int", size: "int") -> "bytes":
+    n = min(size, _TAIL)
+    return posix.pread(fd, n, size - n)
 
 
 def append_event(path: "bytes", head: "bytes", body: "bytes", fresh_after: "bytes") -> "bool":
     """Append `head + body` as one line unless it repeats a fresh last line. True if written."""
     fd = _open(path)
     try:
-        _lock(fd)  # released when fd is closed, or when this process dies
+        locked = _lock(fd)  # released when fd is closed, or when this process dies
         size = posix.fstat(fd).st_size
         lead = b""
         if size:
-            n = min(size, _TAIL)
-            tail = posix.pread(fd, n, size - n)
+            tail = _tail(fd, size)
+            for _ in range(0 if locked else _UNLOCKED_LOOKS):
+                if tail.endswith(b"\n"):
+                    break
+                # Unlocked (the lock timed out on a busy machine): the fragment may be a
+                # live writer's line still landing. Look again before calling it dead.
+                time.sleep(0.001)
+                size = posix.fstat(fd).st_size
+                tail = _tail(fd, size)
             if not tail.endswith(b"\n"):
                 lead = b"\n"  # an earlier writer died mid-line
             elif is_repeat(tail, body, fresh_after):

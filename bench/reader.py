@@ -9,7 +9,10 @@ variants run interleaved, each a fresh process, so load on the machine hits all 
   the floor of a reader that parses each line whole;
 - `report, cold`: `claude-usage --json --no-cache`, everything read and aggregated;
 - `report, cached`: `claude-usage --json` after one new event was appended to one agent's
-  file, with the cache of the runs before (only the new bytes are read).
+  file, with the cache of the runs before (only the new bytes are read);
+- `rollup --by agent --by day, cold`: the same cold report, rolled up by agent and day;
+- `watch tick`: inside one `watch` process, a tick (read the new bytes, report, roll up
+  the last hour, draw the frame) after one new event was appended.
 Then start-up (`--help`, and a report on an empty host dir) against `python -c pass`,
 and the peak memory of a cold report over the same sessions with 5x fewer events.
 """
@@ -17,6 +20,7 @@ and the peak memory of a cold report over the same sessions with 5x fewer events
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import shutil
@@ -42,6 +46,30 @@ for path in glob.glob(sys.argv[1] + "/agents/*/events/claude/usage/events.jsonl"
                     orjson.loads(line)
                     n += 1
 print(n)
+"""
+
+
+WATCH_TICKS = """
+import json, sys, time
+sys.path.insert(0, sys.argv[1] + "/bench")
+from reader import append_event
+from claude_usage.cli.watch import read_tick
+from claude_usage.reader.collect import Selection
+from claude_usage.reader.render.watch_text import watch_frame
+from claude_usage.reader.zone import Zone
+from pathlib import Path
+
+selection = Selection(host_dirs=[Path(sys.argv[2])], since_seconds=30 * 86400)
+files = sorted(Path(sys.argv[2]).glob("agents/*/events/claude/usage/events.jsonl"))
+read_tick(selection, False)  # the watch's first tick fills its cache
+out = []
+for i in range(int(sys.argv[3])):
+    append_event(files[i % len(files)], 1000 + i)
+    start = time.perf_counter()
+    report, recent, begin, _ = read_tick(selection, False)
+    watch_frame(report, recent, 2.0, Zone(False).clock, begin)
+    out.append(time.perf_counter() - start)
+print(json.dumps(out))
 """
 
 
@@ -123,7 +151,12 @@ def main() -> int:
     events_files = sorted(work.glob("agents/*/events/claude/usage/events.jsonl"))
 
     run([*report], env)  # fills the cache
-    times: dict[str, list[float]] = {"parse every line": [], "report, cold": [], "cached": []}
+    times: dict[str, list[float]] = {
+        "parse every line": [],
+        "report, cold": [],
+        "rollup --by agent --by day, cold": [],
+        "cached": [],
+    }
     rss: dict[str, int] = {}
     for i in range(args.runs):
         elapsed, peak, _ = run([sys.executable, "-c", PARSE_ONLY, str(work)], env)
@@ -131,6 +164,8 @@ def main() -> int:
         elapsed, peak, _ = run([*report, "--no-cache"], env)
         times["report, cold"].append(elapsed)
         rss["report, cold"] = max(rss.get("report, cold", 0), peak)
+        elapsed, _, _ = run([*report, "--no-cache", "--by", "agent", "--by", "day"], env)
+        times["rollup --by agent --by day, cold"].append(elapsed)
         append_event(events_files[i % len(events_files)], i)
         elapsed, peak, cached_out = run(report, env)
         times["cached"].append(elapsed)
@@ -138,6 +173,11 @@ def main() -> int:
     _, _, cold_out = run([*report, "--no-cache"], env)
     if cold_out != cached_out:
         raise SystemExit("the cached report differs from a cold one over the same events")
+
+    ticks_out = run(
+        [sys.executable, "-c", WATCH_TICKS, str(ROOT), str(work), str(args.runs * 4)], env
+    )
+    times["watch tick"] = json.loads(ticks_out[2])
 
     _, small_peak, _ = run([cli, "--host-dir", str(small), "--json", "--no-cache"], env)
     empty = tmp / "empty"
@@ -158,6 +198,12 @@ def main() -> int:
     return 0
 
 
+LABELS = {
+    "cached": "report, cached, after 1 new event",
+    "watch tick": "watch tick after 1 new event (in the watch process)",
+}
+
+
 def render(
     times: dict[str, list[float]],
     rss: dict[str, int],
@@ -169,11 +215,14 @@ def render(
     rows = ["| 1,000,000 events, 100 agents | median s | × parse every line |", "|---|---|---|"]
     for name, values in times.items():
         median = statistics.median(values)
-        label = "report, cached, after 1 new event" if name == "cached" else name
-        rows.append(
-            f"| {label} | {median:.2f} (of {', '.join(f'{v:.2f}' for v in values)}) "
-            f"| {median / floor:.2f}× |"
+        label = LABELS.get(name, name)
+        runs_text = (
+            f"of {', '.join(f'{v:.2f}' for v in values)}"
+            if len(values) < 10
+            else f"{min(values):.3f} to {max(values):.3f} over {len(values)} ticks"
         )
+        shown = f"{median:.2f}" if len(values) < 10 else f"{median:.3f}"
+        rows.append(f"| {label} | {shown} ({runs_text}) | {median / floor:.2f}× |")
     base = statistics.median(startup["python -c pass"])
     rows += ["", "| start-up | median ms | × `python -c pass` |", "|---|---|---|"]
     for name, values in startup.items():

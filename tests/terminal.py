@@ -41,3 +41,55 @@ def run_with_tty_stderr(
         if proc.poll() is None:
             proc.kill()
     return code, bytes(out), bytes(err)
+
+
+class OnTerminal:
+    """A command with stdout and stderr on one pseudo-terminal, read as it runs."""
+
+    def __init__(self, argv: list[str], env: dict[str, str]) -> None:
+        master, slave = os.openpty()
+        self.proc = subprocess.Popen(
+            argv, stdin=subprocess.DEVNULL, stdout=slave, stderr=slave, env=env
+        )
+        os.close(slave)
+        self.master = master
+        self.output = bytearray()
+
+    def read_until(self, needle: bytes, timeout: float = 20) -> bytes:
+        """All output so far, once `needle` has appeared in what came after the call began."""
+        start = len(self.output)
+        deadline = time.monotonic() + timeout
+        while needle not in self.output[start:]:
+            left = deadline - time.monotonic()
+            assert left > 0, f"{needle!r} not shown; the terminal got {bytes(self.output)!r}"
+            ready, _, _ = select.select([self.master], [], [], min(left, 0.5))
+            if ready:
+                try:
+                    data = os.read(self.master, 65536)
+                except OSError:  # EIO: the command closed its side
+                    data = b""
+                assert data, f"ended before {needle!r}: {bytes(self.output)!r}"
+                self.output.extend(data)
+        return bytes(self.output)
+
+    def finish(self, timeout: float = 20) -> int:
+        """Wait for the command to end, reading what it still writes; its exit code."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([self.master], [], [], 0.2)
+            if ready:
+                try:
+                    data = os.read(self.master, 65536)
+                except OSError:
+                    break
+                if not data:
+                    break
+                self.output.extend(data)
+            elif self.proc.poll() is not None:
+                break
+        try:
+            return self.proc.wait(timeout=max(1, deadline - time.monotonic()))
+        finally:
+            os.close(self.master)
+            if self.proc.poll() is None:
+                self.proc.kill()

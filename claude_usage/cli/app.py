@@ -11,7 +11,7 @@ import typer
 from typer.core import TyperGroup
 
 from claude_usage import __version__
-from claude_usage.cli import doctor, install, report, uninstall, wait, zipapp_command
+from claude_usage.cli import doctor, install, report, uninstall, wait, watch, zipapp_command
 
 DEFAULT_COMMAND = "report"
 
@@ -57,11 +57,12 @@ def _root(
 
 
 app.command("report")(report.report)
+app.command("watch")(watch.watch)
+app.command("wait")(wait.wait)
 app.command("install")(install.install)
 app.command("uninstall")(uninstall.uninstall)
 app.command("doctor")(doctor.doctor)
 app.command("zipapp")(zipapp_command.zipapp)
-app.command("wait")(wait.wait)
 
 
 def main() -> None:

@@ -25,6 +25,18 @@ def _duration(text: str | int) -> int:
         raise typer.BadParameter(str(error)) from None
 
 
+def seconds_option(text: str | float) -> float:
+    """A duration that may have a fraction (`0.5s`, `1.5m`), as seconds."""
+    from claude_usage.reader.durations import DurationError, parse_seconds
+
+    if isinstance(text, int | float):  # a default given in seconds
+        return float(text)
+    try:
+        return parse_seconds(text)
+    except DurationError as error:
+        raise typer.BadParameter(str(error)) from None
+
+
 class Format(StrEnum):
     human = "human"
     json = "json"

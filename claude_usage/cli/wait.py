@@ -16,19 +16,8 @@ from claude_usage.cli.options import (
     StaleAfter,
     UseCache,
     make_selection,
+    seconds_option,
 )
-
-
-def _seconds(text: str | float) -> float:
-    from claude_usage.reader.durations import DurationError, parse_seconds
-
-    if isinstance(text, int | float):
-        return float(text)
-    try:
-        return parse_seconds(text)
-    except DurationError as error:
-        raise typer.BadParameter(str(error)) from None
-
 
 Until = Annotated[
     str,
@@ -42,7 +31,7 @@ Timeout = Annotated[
     float | None,
     typer.Option(
         "--timeout",
-        parser=_seconds,
+        parser=seconds_option,
         metavar="DURATION",
         help="Give up after this long (exit 2). Default: wait forever.",
     ),
@@ -50,7 +39,10 @@ Timeout = Annotated[
 Interval = Annotated[
     float,
     typer.Option(
-        "--interval", parser=_seconds, metavar="DURATION", help="How often to check (0.5s, 2s, 1m)."
+        "--interval",
+        parser=seconds_option,
+        metavar="DURATION",
+        help="How often to check (0.5s, 2s, 1m).",
     ),
 ]
 

@@ -73,12 +73,16 @@ def check_levels(by: list[str]) -> list[str]:
     return by
 
 
-def _pieces(records: Iterable[SessionRecord], by_day: bool, since_start: int) -> list[_Piece]:
-    if not by_day:
+def _pieces(
+    records: Iterable[SessionRecord], by_day: bool, since_start: int, shares_from: int | None
+) -> list[_Piece]:
+    if not by_day and shares_from is None:
         return [_Piece(r, r.cost, int(r.first_at), int(r.last_at)) for r in records]
     out = []
     for record in records:
         for first_at, last_at, *cost in record.buckets:
+            if shares_from is not None and int(first_at) < shares_from:
+                continue
             if int(last_at) >= since_start:
                 out.append(_Piece(record, tuple(cost), int(first_at), int(last_at)))
     return out
@@ -150,10 +154,12 @@ def build_rollup(
     day_of: Callable[[int], str],
     since_start: int,
     time_zone: str | None = None,
+    shares_from: int | None = None,
 ) -> Rollup:
-    """The rollup of `records` (the report's kept sessions) by the levels `by`."""
+    """The rollup of `records` (the report's kept sessions) by the levels `by`; with
+    `shares_from`, of only their quarter-hour shares from that moment on."""
     check_levels(by)
-    pieces = _pieces(records, "day" in by, since_start)
+    pieces = _pieces(records, "day" in by, since_start, shares_from)
     total = (
         _row("total", (None,), pieces)
         if pieces

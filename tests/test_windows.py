@@ -194,3 +194,13 @@ def test_use_never_goes_down_within_a_window(seq: list) -> None:
 def test_state_round_trip(seq: list) -> None:
     pool = pool_of(seq)
     assert _summary(WindowPool.from_state(pool.to_state())) == _summary(pool)
+
+
+def test_merging_leaves_the_merged_pools_and_their_copies_as_they_were() -> None:
+    # The report merges into a copy of a cached tally's pool (from_state of its state),
+    # which shares the steps list: a merge must not change that list.
+    a, b = pool_of([(1, w(10)), (2, w(20))]), pool_of([(3, w(30))])
+    copy = WindowPool.from_state(a.to_state())
+    copy.merge(b)
+    assert a.steps == [[1, RESET, 10], [2, RESET, 20]] and b.steps == [[3, RESET, 30]]
+    assert copy.steps == [*a.steps, *b.steps]

@@ -54,12 +54,18 @@ R1, R2, R3 = NOW - 600, NOW - 300, NOW + 1000  # three windows' reset times
     ],
 )
 def test_normalise_steps(steps: list, kept: list) -> None:
-    assert normalise_steps(steps) == kept
+    assert normalise_steps(pool_with(steps).steps) == [tuple(step) for step in kept]
+
+
+def pool_with(steps: list) -> WindowPool:
+    pool = WindowPool("five_hour")
+    for at, resets_at, used in steps:
+        pool.add_step(at, resets_at, used)
+    return pool
 
 
 def series_of(steps: list, start: int, end: int = NOW) -> list[tuple]:
-    pool = WindowPool("five_hour")
-    pool.steps = steps
+    pool = pool_with(steps)
     return [(p.at, p.used, p.is_reset) for p in window_series(pool, start, end).points]
 
 

@@ -202,5 +202,11 @@ def test_merging_leaves_the_merged_pools_and_their_copies_as_they_were() -> None
     a, b = pool_of([(1, w(10)), (2, w(20))]), pool_of([(3, w(30))])
     copy = WindowPool.from_state(a.to_state())
     copy.merge(b)
-    assert a.steps == [[1, RESET, 10], [2, RESET, 20]] and b.steps == [[3, RESET, 30]]
-    assert copy.steps == [*a.steps, *b.steps]
+    assert list(a.steps) == [1, RESET, 10, 2, RESET, 20] and list(b.steps) == [3, RESET, 30]
+    assert copy.steps == a.steps + b.steps
+
+
+def test_a_number_beyond_a_double_is_a_step_too() -> None:
+    # as_number takes any int a JSON file holds; the steps' array holds doubles.
+    pool = pool_of([(1, w(10, 2**2000)), (2, w(2**1100, 2**2000))])
+    assert pool.used == 2**1100 and len(pool.steps) == 6

@@ -9,10 +9,9 @@ steps of pools merged from many files give the same series in any order.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass
 from operator import itemgetter
-from typing import Any
 
 from claude_usage.reader.report import Report
 from claude_usage.reader.windows import WindowPool
@@ -87,30 +86,32 @@ def headline(series: Series) -> str:
     return line if series.peak is None else f"{line}, peak {format_percent(series.peak)}"
 
 
-def normalise_steps(steps: Iterable[list[Any]]) -> list[list[Any]]:
+def normalise_steps(steps: Sequence[float]) -> list[tuple[int, float | None, float | None]]:
     """The steps that change the reading that counts, in time order: each starts a newer
-    window or raises the current one's use; at one time only the best reading counts."""
-    # Merged pools hold every file's steps (tens of thousands on a busy host): sorted by
-    # time alone, in C, and ranked inline.
-    out: list[list[Any]] = []
-    best_resets, best_used = _NO_USE, _NO_USE
+    window or raises the current one's use; at one time only the best reading counts.
+
+    `steps` is a pool's flat array (at, resets_at, used, ...; nulls ranked, see
+    windows.py); the steps come back as (at, resets_at, used) with the nulls."""
+    # Merged pools hold every file's steps (hundreds of thousands on a busy host): sorted
+    # by time alone, in C, ranked as stored.
+    flat = iter(steps)
+    kept: list[tuple[float, float, float]] = []
+    best_resets = best_used = _NO_USE
     last_at = None
-    for step in sorted(steps, key=_AT):
+    for step in sorted(zip(flat, flat, flat, strict=True), key=_AT):
         at, resets_at, used = step
-        resets_at = -1 if resets_at is None else resets_at
-        used = _NO_USE if used is None else used
         if resets_at < best_resets or (resets_at == best_resets and used <= best_used):
             continue
         best_resets, best_used = resets_at, used
         if at == last_at:
-            out[-1] = step  # a better reading made at the same second
+            kept[-1] = step  # a better reading made at the same second
         else:
-            out.append(step)
+            kept.append(step)
             last_at = at
-    return out
+    return [(int(at), None if r == -1 else r, None if u == _NO_USE else u) for at, r, u in kept]
 
 
-def _timeline(steps: list[list[Any]]) -> list[Point]:
+def _timeline(steps: list[tuple[int, float | None, float | None]]) -> list[Point]:
     """The whole step function: a point at each counting reading and at each reset."""
     points: list[Point] = []
     for i, (at, resets_at, used) in enumerate(steps):

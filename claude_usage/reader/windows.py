@@ -10,17 +10,24 @@ every reading that may change what the best reading is at some time, that is eve
 best and every reading made before the current best was first seen (only out-of-order
 readings are). A reading made no earlier than the best and no better than it changes
 nothing at any time, so in time order the series grows only when use goes up or a new
-window starts, not per event.
+window starts, not per event. The steps are kept flat in an array of doubles, ranked as
+the pool compares them (a null `resets_at` as -1, a null use as -inf): a busy host has
+hundreds of thousands, which as Python lists would cost a cached report more than all the
+rest of what it loads.
 """
 
 from __future__ import annotations
 
+import sys
+from array import array
+from binascii import a2b_base64, b2a_base64
 from typing import Any
 
 from claude_usage.reader.parse import as_number
 
 _MIN_PACE_SPAN = 60.0  # seconds of readings before a burn rate means anything
 _NEG_INF = float("-inf")
+_MAX = sys.float_info.max
 _TIMES = ("best_at", "first_at", "last_at", "updated_at")  # -inf until read, None in state
 _MERGED_SLOTS = ("resets_at", "used", "best", "best_at", "first_at", "first_used", "last_at")
 
@@ -52,7 +59,7 @@ class WindowPool:
         self.last_at = _NEG_INF
         self.updated_at = _NEG_INF  # newest reading of this window key at all
         self.best_at = _NEG_INF  # when the best reading was first made
-        self.steps: list[list[Any]] = []  # [at, resets_at, used], in the order taken
+        self.steps = array("d")  # at, resets_at, used of each step, in the order taken
 
     def add(self, at: int, window: dict[str, Any]) -> tuple[Any, Any]:
         """Take one reading of this window, made at `at`; return its (resets_at, used)."""
@@ -70,14 +77,14 @@ class WindowPool:
             self.resets_at, self.used, self.best = resets_at, used, window
             self.first_at = self.last_at = self.best_at = at
             self.first_used = used
-            self.steps.append([at, resets_at, used])
+            self.add_step(at, resets_at, used)
         elif theirs == mine:
             if used is not None and (self.used is None or used > self.used):
                 self.used, self.best, self.best_at = used, window, at
-                self.steps.append([at, resets_at, used])
+                self.add_step(at, resets_at, used)
             self.seen_again(at, resets_at, used)
         elif at < self.best_at:
-            self.steps.append([at, resets_at, used])  # an older window, read out of order
+            self.add_step(at, resets_at, used)  # an older window, read out of order
         return resets_at, used
 
     def seen_again(self, at: int, resets_at: Any, used: Any) -> None:
@@ -85,7 +92,7 @@ class WindowPool:
         if at > self.updated_at:
             self.updated_at = at
         if at < self.best_at:  # out of order: it may be the best at times before the best
-            self.steps.append([at, resets_at, used])
+            self.add_step(at, resets_at, used)
             if resets_at == self.resets_at and used == self.used:
                 self.best_at = at
         if resets_at != self.resets_at:
@@ -95,13 +102,18 @@ class WindowPool:
         elif at > self.last_at:
             self.last_at = at
 
+    def add_step(self, at: float, resets_at: float | None, used: float | None) -> None:
+        """Record a step of the series (history.py reads them)."""
+        # min(): an int beyond a double's range (a hostile file's) would not fit the array.
+        rank = -1 if resets_at is None else min(resets_at, _MAX)
+        self.steps.extend((at, rank, min(used_rank(used), _MAX)))
+
     def merge(self, other: WindowPool) -> None:
         """Fold in a pool of the same window from other files."""
         if other.first_at == _NEG_INF:
             return
         self.updated_at = max(self.updated_at, other.updated_at)
-        # A new list: the pools merged in may be a cached tally's, which must not change.
-        self.steps = self.steps + other.steps
+        self.steps.extend(other.steps)  # in place: a new array per merge grows quadratically
         mine = -1.0 if self.resets_at is None else self.resets_at
         theirs = -1.0 if other.resets_at is None else other.resets_at
         if theirs > mine or self.first_at == _NEG_INF:
@@ -139,19 +151,29 @@ class WindowPool:
         return overage if isinstance(overage, bool) else None
 
     def to_state(self) -> list[Any]:
-        """A JSON-able snapshot, for the incremental cache."""
-        return [
-            None if value == _NEG_INF else value
-            for value in (getattr(self, name) for name in self.__slots__)
-        ]
+        """A JSON-able snapshot, for the incremental cache (the steps as base64)."""
+        state = []
+        for name in self.__slots__:
+            value = getattr(self, name)
+            if name == "steps":
+                value = b2a_base64(value.tobytes(), newline=False).decode()
+            state.append(None if value == _NEG_INF else value)
+        return state
 
     @classmethod
     def from_state(cls, state: list[Any]) -> WindowPool:
         """The inverse of `to_state`."""
         pool = cls("")
         for name, value in zip(cls.__slots__, state, strict=True):
+            if name == "steps":
+                value = array("d", a2b_base64(value))
             setattr(pool, name, _NEG_INF if value is None and name in _TIMES else value)
         return pool
+
+
+def used_rank(used: float | None) -> float:
+    """A use as the pool ranks it: a null below any number."""
+    return _NEG_INF if used is None else used
 
 
 def pace(pool: WindowPool) -> tuple[float | None, float | None]:

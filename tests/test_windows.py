@@ -197,8 +197,8 @@ def test_state_round_trip(seq: list) -> None:
 
 
 def test_merging_leaves_the_merged_pools_and_their_copies_as_they_were() -> None:
-    # The report merges into a copy of a cached tally's pool (from_state of its state),
-    # which shares the steps list: a merge must not change that list.
+    # The report merges, in place, into a copy of a cached tally's pool (from_state of
+    # its state): neither the pool copied nor the one merged in may change.
     a, b = pool_of([(1, w(10)), (2, w(20))]), pool_of([(3, w(30))])
     copy = WindowPool.from_state(a.to_state())
     copy.merge(b)

@@ -60,7 +60,16 @@ def test_help_does_not_import_what_it_does_not_use() -> None:
 def test_every_command_has_help_and_is_in_the_readme() -> None:
     readme = (Path(__file__).parents[1] / "README.md").read_text()
     names = [command.name for command in app.registered_commands]
-    assert names == ["report", "watch", "wait", "install", "uninstall", "doctor", "zipapp"]
+    assert names == [
+        "report",
+        "watch",
+        "wait",
+        "history",
+        "install",
+        "uninstall",
+        "doctor",
+        "zipapp",
+    ]
     for name in names:
         result = runner.invoke(app, [name, "--help"])
         assert result.exit_code == 0 and "Usage: " in result.stdout, name

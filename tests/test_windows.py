@@ -194,3 +194,19 @@ def test_use_never_goes_down_within_a_window(seq: list) -> None:
 def test_state_round_trip(seq: list) -> None:
     pool = pool_of(seq)
     assert _summary(WindowPool.from_state(pool.to_state())) == _summary(pool)
+
+
+def test_merging_leaves_the_merged_pools_and_their_copies_as_they_were() -> None:
+    # The report merges, in place, into a copy of a cached tally's pool (from_state of
+    # its state): neither the pool copied nor the one merged in may change.
+    a, b = pool_of([(1, w(10)), (2, w(20))]), pool_of([(3, w(30))])
+    copy = WindowPool.from_state(a.to_state())
+    copy.merge(b)
+    assert list(a.steps) == [1, RESET, 10, 2, RESET, 20] and list(b.steps) == [3, RESET, 30]
+    assert copy.steps == a.steps + b.steps
+
+
+def test_a_number_beyond_a_double_is_a_step_too() -> None:
+    # as_number takes any int a JSON file holds; the steps' array holds doubles.
+    pool = pool_of([(1, w(10, 2**2000)), (2, w(2**1100, 2**2000))])
+    assert pool.used == 2**1100 and len(pool.steps) == 6

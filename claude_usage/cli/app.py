@@ -11,7 +11,16 @@ import typer
 from typer.core import TyperGroup
 
 from claude_usage import __version__
-from claude_usage.cli import doctor, install, report, uninstall, wait, watch, zipapp_command
+from claude_usage.cli import (
+    doctor,
+    history,
+    install,
+    report,
+    uninstall,
+    wait,
+    watch,
+    zipapp_command,
+)
 
 DEFAULT_COMMAND = "report"
 
@@ -59,6 +68,7 @@ def _root(
 app.command("report")(report.report)
 app.command("watch")(watch.watch)
 app.command("wait")(wait.wait)
+app.command("history")(history.history)
 app.command("install")(install.install)
 app.command("uninstall")(uninstall.uninstall)
 app.command("doctor")(doctor.doctor)

@@ -4,16 +4,32 @@ Usage within one window only grows, but an idle session re-renders its old readi
 fresh timestamp, so "newest event wins" can go backwards. The reading that counts is the
 one with the latest `resets_at` and, among those, the highest `used_percentage`. Both
 rules are order-free, so pools from many files merge in any order.
+
+Each pool also keeps its step series for `history.py`: a step `[at, resets_at, used]` for
+every reading that may change what the best reading is at some time, that is every new
+best and every reading made before the current best was first seen (only out-of-order
+readings are). A reading made no earlier than the best and no better than it changes
+nothing at any time, so in time order the series grows only when use goes up or a new
+window starts, not per event. The steps are kept flat in an array of doubles, ranked as
+the pool compares them (a null `resets_at` as -1, a null use as -inf): a busy host has
+hundreds of thousands, which as Python lists would cost a cached report more than all the
+rest of what it loads.
 """
 
 from __future__ import annotations
 
+import sys
+from array import array
+from binascii import a2b_base64, b2a_base64
 from typing import Any
 
 from claude_usage.reader.parse import as_number
 
 _MIN_PACE_SPAN = 60.0  # seconds of readings before a burn rate means anything
 _NEG_INF = float("-inf")
+_MAX = sys.float_info.max
+_TIMES = ("best_at", "first_at", "last_at", "updated_at")  # -inf until read, None in state
+_MERGED_SLOTS = ("resets_at", "used", "best", "best_at", "first_at", "first_used", "last_at")
 
 
 class WindowPool:
@@ -21,11 +37,13 @@ class WindowPool:
 
     __slots__ = (
         "best",
+        "best_at",
         "first_at",
         "first_used",
         "key",
         "last_at",
         "resets_at",
+        "steps",
         "updated_at",
         "used",
     )
@@ -40,6 +58,8 @@ class WindowPool:
         self.first_used: float | None = None
         self.last_at = _NEG_INF
         self.updated_at = _NEG_INF  # newest reading of this window key at all
+        self.best_at = _NEG_INF  # when the best reading was first made
+        self.steps = array("d")  # at, resets_at, used of each step, in the order taken
 
     def add(self, at: int, window: dict[str, Any]) -> tuple[Any, Any]:
         """Take one reading of this window, made at `at`; return its (resets_at, used)."""
@@ -55,18 +75,26 @@ class WindowPool:
         theirs = -1 if resets_at is None else resets_at
         if theirs > mine or self.first_at == _NEG_INF:
             self.resets_at, self.used, self.best = resets_at, used, window
-            self.first_at = self.last_at = at
+            self.first_at = self.last_at = self.best_at = at
             self.first_used = used
+            self.add_step(at, resets_at, used)
         elif theirs == mine:
             if used is not None and (self.used is None or used > self.used):
-                self.used, self.best = used, window
+                self.used, self.best, self.best_at = used, window, at
+                self.add_step(at, resets_at, used)
             self.seen_again(at, resets_at, used)
+        elif at < self.best_at:
+            self.add_step(at, resets_at, used)  # an older window, read out of order
         return resets_at, used
 
     def seen_again(self, at: int, resets_at: Any, used: Any) -> None:
         """A reading equal to one already taken, made again at `at` (a re-render)."""
         if at > self.updated_at:
             self.updated_at = at
+        if at < self.best_at:  # out of order: it may be the best at times before the best
+            self.add_step(at, resets_at, used)
+            if resets_at == self.resets_at and used == self.used:
+                self.best_at = at
         if resets_at != self.resets_at:
             return
         if at < self.first_at:
@@ -74,21 +102,30 @@ class WindowPool:
         elif at > self.last_at:
             self.last_at = at
 
+    def add_step(self, at: float, resets_at: float | None, used: float | None) -> None:
+        """Record a step of the series (history.py reads them)."""
+        # min(): an int beyond a double's range (a hostile file's) would not fit the array.
+        rank = -1 if resets_at is None else min(resets_at, _MAX)
+        self.steps.extend((at, rank, min(used_rank(used), _MAX)))
+
     def merge(self, other: WindowPool) -> None:
         """Fold in a pool of the same window from other files."""
         if other.first_at == _NEG_INF:
             return
         self.updated_at = max(self.updated_at, other.updated_at)
+        self.steps.extend(other.steps)  # in place: a new array per merge grows quadratically
         mine = -1.0 if self.resets_at is None else self.resets_at
         theirs = -1.0 if other.resets_at is None else other.resets_at
         if theirs > mine or self.first_at == _NEG_INF:
-            for name in ("resets_at", "used", "best", "first_at", "first_used", "last_at"):
+            for name in _MERGED_SLOTS:
                 setattr(self, name, getattr(other, name))
             return
         if theirs < mine:
             return
         if other.used is not None and (self.used is None or other.used > self.used):
-            self.used, self.best = other.used, other.best
+            self.used, self.best, self.best_at = other.used, other.best, other.best_at
+        elif other.used == self.used:
+            self.best_at = min(self.best_at, other.best_at)
         if other.first_at < self.first_at:
             self.first_at, self.first_used = other.first_at, other.first_used
         self.last_at = max(self.last_at, other.last_at)
@@ -114,20 +151,29 @@ class WindowPool:
         return overage if isinstance(overage, bool) else None
 
     def to_state(self) -> list[Any]:
-        """A JSON-able snapshot, for the incremental cache."""
-        return [
-            None if value == _NEG_INF else value
-            for value in (getattr(self, name) for name in self.__slots__)
-        ]
+        """A JSON-able snapshot, for the incremental cache (the steps as base64)."""
+        state = []
+        for name in self.__slots__:
+            value = getattr(self, name)
+            if name == "steps":
+                value = b2a_base64(value.tobytes(), newline=False).decode()
+            state.append(None if value == _NEG_INF else value)
+        return state
 
     @classmethod
     def from_state(cls, state: list[Any]) -> WindowPool:
         """The inverse of `to_state`."""
         pool = cls("")
         for name, value in zip(cls.__slots__, state, strict=True):
-            is_time = name in ("first_at", "last_at", "updated_at")
-            setattr(pool, name, _NEG_INF if value is None and is_time else value)
+            if name == "steps":
+                value = array("d", a2b_base64(value))
+            setattr(pool, name, _NEG_INF if value is None and name in _TIMES else value)
         return pool
+
+
+def used_rank(used: float | None) -> float:
+    """A use as the pool ranks it: a null below any number."""
+    return _NEG_INF if used is None else used
 
 
 def pace(pool: WindowPool) -> tuple[float | None, float | None]:

@@ -75,6 +75,26 @@ def test_the_json_report_is_untouched_by_the_bar(big_host: Path, env: dict[str, 
     assert out == on_pipes(argv, env).stdout
 
 
+@pytest.mark.parametrize(
+    "command",
+    [
+        pytest.param(["history", "--since", "30d"], id="history"),
+        pytest.param(["wait", "--until", "true", "--since", "30d"], id="wait"),
+        pytest.param(["watch", "--count", "1", "--since", "30d"], id="watch-first-tick"),
+    ],
+)
+def test_every_reading_command_shows_the_bar_on_a_big_read(
+    big_host: Path, env: dict[str, str], command: list[str]
+) -> None:
+    assert CLI
+    argv = [CLI, *command, "--host-dir", str(big_host)]
+    code, out, err = run_with_tty_stderr(argv, env)
+    assert code == 0, err
+    assert b"2/2 files" in err and SHOW_CURSOR in err
+    piped = on_pipes(argv, {**env, "CLAUDE_USAGE_CACHE_DIR": env["CLAUDE_USAGE_CACHE_DIR"] + "2"})
+    assert out == piped.stdout and b"files" not in piped.stderr
+
+
 def test_a_small_read_on_a_terminal_shows_no_bar(tmp_path: Path, env: dict[str, str]) -> None:
     assert CLI
     upstream_example(tmp_path / "host")

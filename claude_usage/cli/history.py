@@ -16,7 +16,7 @@ from claude_usage.cli.options import (
     Preserved,
     StaleAfter,
     UseCache,
-    _duration,
+    duration_option,
     make_selection,
 )
 
@@ -45,7 +45,7 @@ Range = Annotated[
     int,
     typer.Option(
         "--since",
-        parser=_duration,
+        parser=duration_option,
         metavar="DURATION",
         help="The chart's range: from this long ago until now (90, 30s, 5m, 1h30m, 2d).",
     ),
@@ -73,13 +73,14 @@ def history(
     import shutil
 
     from claude_usage.cli.output import reporting_errors
+    from claude_usage.cli.progress import progress_on_stderr
     from claude_usage.reader.collect import collect_report
     from claude_usage.reader.durations import format_duration
     from claude_usage.reader.history import report_series
 
     selection = make_selection(host_dir, events, agent, preserved, since, stale_after, cache)
-    with reporting_errors():
-        result, warnings = collect_report(selection)
+    with reporting_errors(), progress_on_stderr() as on_progress:
+        result, warnings = collect_report(selection, on_progress=on_progress)
     series = report_series(result, since, window)
     if output_format is HistoryFormat.html:
         from claude_usage.reader.render.history_html import render_history_html

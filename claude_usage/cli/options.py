@@ -14,7 +14,8 @@ if TYPE_CHECKING:
     from claude_usage.reader.collect import Selection
 
 
-def _duration(text: str | int) -> int:
+def duration_option(text: str | int) -> int:
+    """A whole-second duration (`90`, `30s`, `1h30m`, `2d`), as seconds."""
     from claude_usage.reader.durations import DurationError, parse_duration
 
     if isinstance(text, int):  # a default given in seconds
@@ -48,7 +49,7 @@ Since = Annotated[
     int,
     typer.Option(
         "--since",
-        parser=_duration,
+        parser=duration_option,
         metavar="DURATION",
         help="Sessions whose last event is within this (90, 30s, 5m, 1h30m, 2d); "
         "windows are never filtered.",
@@ -58,7 +59,7 @@ StaleAfter = Annotated[
     int,
     typer.Option(
         "--stale-after",
-        parser=_duration,
+        parser=duration_option,
         metavar="DURATION",
         help="Warn when the newest event is older.",
     ),

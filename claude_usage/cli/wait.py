@@ -68,6 +68,7 @@ def wait(
     import time
 
     from claude_usage.cli.output import reporting_errors
+    from claude_usage.cli.progress import progress_on_stderr
     from claude_usage.cli.report import NO_DATA_HINT
     from claude_usage.reader.collect import collect_report
     from claude_usage.reader.condition import compile_condition
@@ -79,7 +80,9 @@ def wait(
     selection = make_selection(host_dir, events, agent, preserved, since, stale_after, cache)
 
     def read_report() -> tuple[dict[str, Any], list[str]]:
-        report, warnings = collect_report(selection)
+        # A bar only while a read is big (the first, usually): later ticks read little.
+        with progress_on_stderr() as on_progress:
+            report, warnings = collect_report(selection, on_progress=on_progress)
         return report_dict(report), warnings if report.sources else [*warnings, NO_DATA_HINT]
 
     def warn(message: str) -> None:

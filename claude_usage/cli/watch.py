@@ -22,6 +22,7 @@ from claude_usage.cli.options import (
 
 if TYPE_CHECKING:
     from claude_usage.reader.collect import Selection
+    from claude_usage.reader.progress import OnProgress
     from claude_usage.reader.report import Report
     from claude_usage.reader.rollup import Rollup
 
@@ -61,14 +62,16 @@ def watch(
         run_watch(selection, interval, count, utc)
 
 
-def read_tick(selection: Selection, utc: bool) -> tuple[Report, Rollup, int, list[str]]:
+def read_tick(
+    selection: Selection, utc: bool, on_progress: OnProgress | None = None
+) -> tuple[Report, Rollup, int, list[str]]:
     """One tick's report, its agents' shares since the last hour began, and the warnings."""
     from claude_usage.reader.collect import collect_report
     from claude_usage.reader.render.watch_text import recent_start
     from claude_usage.reader.rollup import build_rollup
     from claude_usage.reader.zone import Zone
 
-    report, warnings = collect_report(selection)
+    report, warnings = collect_report(selection, on_progress=on_progress)
     start = recent_start(report.now)
     records = [r for source in report.sources for r in source.sessions]
     recent = build_rollup(records, ["agent"], Zone(utc).day, start, shares_from=start)
@@ -79,23 +82,28 @@ def run_watch(selection: Selection, interval: float, count: int | None, utc: boo
     """Tick until `count` ticks or Ctrl-C: in place on a terminal, a line per tick otherwise."""
     import time
 
+    from claude_usage.cli.progress import progress_on_stderr
     from claude_usage.reader.render.watch_text import watch_frame, watch_line
     from claude_usage.reader.zone import Zone
 
     zone = Zone(utc)
     seen: set[str] = set()
     live = None
-    if sys.stdout.isatty():
-        from rich.console import Console
-        from rich.live import Live
-
-        live = Live(console=Console(highlight=False), auto_refresh=False)
-        live.start()
     try:
         tick = 0
         while count is None or tick < count:
             began = time.monotonic()
-            report, recent, start, warnings = read_tick(selection, utc)
+            if tick == 0:  # the read that may be big: a bar on stderr, before the frame is up
+                with progress_on_stderr() as on_progress:
+                    report, recent, start, warnings = read_tick(selection, utc, on_progress)
+            else:
+                report, recent, start, warnings = read_tick(selection, utc)
+            if live is None and sys.stdout.isatty():
+                from rich.console import Console
+                from rich.live import Live
+
+                live = Live(console=Console(highlight=False), auto_refresh=False)
+                live.start()
             for warning in warnings:
                 if warning not in seen:  # a warning once, not on every tick
                     seen.add(warning)

@@ -15,7 +15,7 @@ from typing import Any
 
 import orjson
 
-CACHE_VERSION = 5
+CACHE_VERSION = 6
 ANCHOR_BYTES = 256  # the bytes before the offset that must still be there
 ENV_CACHE_DIR = "CLAUDE_USAGE_CACHE_DIR"
 

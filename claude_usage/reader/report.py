@@ -8,6 +8,7 @@ newest event is older than `stale_after` or one of its windows has already reset
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,7 +35,7 @@ class SessionRecord:
     model: str | None
     account: str | None
     # [first_at, last_at, the five counters] per quarter hour it had readings in
-    buckets: list[list[Any]] = field(default_factory=list, compare=False, repr=False)
+    buckets: Iterable[list[Any]] = field(default_factory=list, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from operator import ge
 from typing import Any
 
 from claude_usage.reader.parse import INF, as_number, names_auth_evidence
+from claude_usage.reader.shares import BucketShares
 from claude_usage.shim.events import COST_FIELDS
 
 SUBSCRIPTION = "SUBSCRIPTION"
@@ -45,7 +46,7 @@ class SessionTally:
         self.credited: list[float | None] = [None] * _N
         self.model: str | None = None
         self.account: str | None = None
-        self.buckets: list[BucketShare] = []  # closed stretches, oldest first
+        self.buckets = BucketShares()  # closed stretches, oldest first
 
 
 class ProcessTally:
@@ -207,14 +208,14 @@ class ProcessTally:
         ]
         return [self.bucket_since, self.sessions[sid].last_at, *credited]
 
-    def session_buckets(self) -> dict[str, list[BucketShare]]:
+    def session_buckets(self) -> dict[str, BucketShares]:
         """Each session's shares of the buckets it had readings in, the open one included;
         a session may have more than one share of a bucket (another session came between)."""
         out = {sid: s.buckets for sid, s in self.sessions.items()}
         share = self._open_share()
         if share is not None:
             sid = self.bucket_session
-            out[sid] = [*out[sid], share]  # type: ignore[index]
+            out[sid] = out[sid].plus(share)  # type: ignore[index]
         return out
 
     def session_costs(self) -> dict[str, tuple[float | None, ...]]:
@@ -250,7 +251,15 @@ class ProcessTally:
             self.has_rate_limits,
             self.auth_env,
             [
-                [s.session_id, s.first_at, s.last_at, s.credited, s.model, s.account, s.buckets]
+                [
+                    s.session_id,
+                    s.first_at,
+                    s.last_at,
+                    s.credited,
+                    s.model,
+                    s.account,
+                    s.buckets.to_state(),
+                ]
                 for s in self.sessions.values()
             ],
             [
@@ -272,7 +281,8 @@ class ProcessTally:
         for sid, first_at, last_at_s, credited, model, account, buckets in sessions:
             session = tally.sessions[sid] = SessionTally(sid, first_at)
             session.last_at, session.credited = last_at_s, credited
-            session.model, session.account, session.buckets = model, account, buckets
+            session.model, session.account = model, account
+            session.buckets = BucketShares.from_state(buckets)
         (
             tally.bucket,
             tally.bucket_session,

@@ -13,7 +13,9 @@ nothing at any time, so in time order the series grows only when use goes up or 
 window starts, not per event. The steps are kept flat in an array of doubles, ranked as
 the pool compares them (a null `resets_at` as -1, a null use as -inf): a busy host has
 hundreds of thousands, which as Python lists would cost a cached report more than all the
-rest of what it loads.
+rest of what it loads. From the cache they stay base64 (a step is 24 bytes, so chunks of
+whole steps join without padding) until something reads or adds to them: a report that
+charts nothing never decodes them.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ class WindowPool:
     """The best reading of one window (of one account), with what pace needs."""
 
     __slots__ = (
+        "_steps",
         "best",
         "best_at",
         "first_at",
@@ -43,7 +46,6 @@ class WindowPool:
         "key",
         "last_at",
         "resets_at",
-        "steps",
         "updated_at",
         "used",
     )
@@ -59,7 +61,8 @@ class WindowPool:
         self.last_at = _NEG_INF
         self.updated_at = _NEG_INF  # newest reading of this window key at all
         self.best_at = _NEG_INF  # when the best reading was first made
-        self.steps = array("d")  # at, resets_at, used of each step, in the order taken
+        # at, resets_at, used of each step, in the order taken; or base64 chunks of them
+        self._steps: array[float] | list[str] = array("d")
 
     def add(self, at: int, window: dict[str, Any]) -> tuple[Any, Any]:
         """Take one reading of this window, made at `at`; return its (resets_at, used)."""
@@ -102,6 +105,13 @@ class WindowPool:
         elif at > self.last_at:
             self.last_at = at
 
+    @property
+    def steps(self) -> array[float]:
+        """The step series, flat: at, resets_at rank, use rank of each step."""
+        if type(self._steps) is list:
+            self._steps = array("d", a2b_base64("".join(self._steps)))
+        return self._steps  # type: ignore[return-value]
+
     def add_step(self, at: float, resets_at: float | None, used: float | None) -> None:
         """Record a step of the series (history.py reads them)."""
         # min(): an int beyond a double's range (a hostile file's) would not fit the array.
@@ -113,7 +123,10 @@ class WindowPool:
         if other.first_at == _NEG_INF:
             return
         self.updated_at = max(self.updated_at, other.updated_at)
-        self.steps.extend(other.steps)  # in place: a new array per merge grows quadratically
+        if type(self._steps) is list and type(other._steps) is list:
+            self._steps.extend(other._steps)  # both still as the cache had them
+        else:
+            self.steps.extend(other.steps)  # in place: a new array per merge grows quadratically
         mine = -1.0 if self.resets_at is None else self.resets_at
         theirs = -1.0 if other.resets_at is None else other.resets_at
         if theirs > mine or self.first_at == _NEG_INF:
@@ -155,8 +168,12 @@ class WindowPool:
         state = []
         for name in self.__slots__:
             value = getattr(self, name)
-            if name == "steps":
-                value = b2a_base64(value.tobytes(), newline=False).decode()
+            if name == "_steps":
+                value = (
+                    "".join(value)
+                    if type(value) is list
+                    else b2a_base64(value.tobytes(), newline=False).decode()
+                )
             state.append(None if value == _NEG_INF else value)
         return state
 
@@ -165,8 +182,8 @@ class WindowPool:
         """The inverse of `to_state`."""
         pool = cls("")
         for name, value in zip(cls.__slots__, state, strict=True):
-            if name == "steps":
-                value = array("d", a2b_base64(value))
+            if name == "_steps":
+                value = [value] if value else array("d")
             setattr(pool, name, _NEG_INF if value is None and name in _TIMES else value)
         return pool
 

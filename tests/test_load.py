@@ -98,6 +98,26 @@ def test_rewritten_in_place_with_other_events(events_path: Path, cache: TallyCac
     assert costs(read_tally(events_path, cache)) == {"y": 6.0}
 
 
+def test_rewritten_in_place_with_the_same_last_line_but_a_new_event(
+    tmp_path: Path, cache: TallyCache
+) -> None:
+    """Everything in a line after its event id and timestamp (costs, windows, process) can
+    repeat; the check must reach back to the last line's event id."""
+    path = tmp_path / "events.jsonl"
+    last = event(NOW - 90, "a", cost(2.0), windows(10))
+    append(path, event(NOW - 100, "a", cost(1.0), windows(10)), last)
+    read_tally(path, cache)
+    size = path.stat().st_size
+    rewritten = {**last, "event_id": "evt-" + "f" * 32}
+    with path.open("r+b") as f:  # same inode and size: another writer's history
+        f.truncate(0)
+    append(path, event(NOW - 100, "b", cost(1.0), windows(10)), rewritten)
+    assert path.stat().st_size == size  # as long as before
+    assert costs(read_tally(path, cache)) == {"b": 1.0, "a": 1.0}
+    append(path, event(NOW - 80, "a", cost(3.0)))
+    assert costs(read_tally(path, cache)) == {"b": 1.0, "a": 2.0}
+
+
 def test_out_of_order_appends_fall_back_to_sorted(events_path: Path, cache: TallyCache) -> None:
     read_tally(events_path, cache)
     append(events_path, event(NOW - 95, "a", cost(1.5)))  # older than the last reading

@@ -403,6 +403,10 @@ def test_reading_events_through_an_mngr_host_object(mngr: Mngr, work: Path, tmp_
         offsets.append(offset)
         return read_tail(mngr.host, path, offset)
 
+    # More than the cache's anchor, so that resuming starts past the file's beginning.
+    write_events(
+        path.parents[3], [event(NOW - 50 + i, "s-c1", cost(1.0), process="c1") for i in range(5)]
+    )
     cache = TallyCache(tmp_path / "cache")
     first = read_tally_from(read_from, "remote:" + str(path), cache)
     write_events(path.parents[3], [event(NOW, "s-c1", cost(1.5), process="c1")])

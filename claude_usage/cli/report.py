@@ -100,7 +100,7 @@ def emit_report(
 ) -> None:
     """Print the report (or its rollup) on stdout and the warnings and hints on stderr."""
     if rollup is not None and fmt is Format.human:
-        out, warnings = _render_rollup(result, rollup, utc, warnings)
+        out, warnings = _render_rollup(rollup, utc, warnings)
     else:
         out, warnings = _render(result, fmt, detail, warnings, rollup)
     sys.stdout.write(out)
@@ -109,9 +109,7 @@ def emit_report(
         typer.echo(f"warning: {warning}", err=True)
 
 
-def _render_rollup(
-    result: Report, rollup: Rollup, utc: bool, warnings: list[str]
-) -> tuple[str, list[str]]:
+def _render_rollup(rollup: Rollup, utc: bool, warnings: list[str]) -> tuple[str, list[str]]:
     import shutil
 
     from claude_usage.reader.render.rollup_text import render_rollup_text

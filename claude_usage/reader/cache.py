@@ -15,8 +15,10 @@ from typing import Any
 
 import orjson
 
-CACHE_VERSION = 6
-ANCHOR_BYTES = 256  # the bytes before the offset that must still be there
+CACHE_VERSION = 7
+# The bytes before the offset that must still be there: the whole last line of our
+# writer (about 600 bytes), its random event id included, not only its repeatable tail.
+ANCHOR_BYTES = 1024
 ENV_CACHE_DIR = "CLAUDE_USAGE_CACHE_DIR"
 
 

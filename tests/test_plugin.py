@@ -486,7 +486,7 @@ def test_mngr_usage_lists_its_subcommands_and_each_has_mngrs_options(
         assert option in group.stdout, option  # the report's options, as before
     for name, own in [
         ("watch", ("--interval", "--count", "--utc", "human only")),
-        ("wait", ("--until EXPR", "--timeout", "--json", "exit 2 on --timeout")),
+        ("wait", ("--until EXPR", "--timeout", "--json", "print the report")),
         ("history", ("--window", "--output", "html for a page")),
     ]:
         done = mngr_usage(name, "--help")

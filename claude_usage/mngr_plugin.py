@@ -54,7 +54,7 @@ def on_before_provisioning(agent: Any, host: Any, mngr_ctx: Any) -> None:
 # imbue-mngr-usage installed too, `mngr usage` is ours (doctor and the log say so).
 @hookimpl(trylast=True)
 def register_cli_commands() -> list[Any]:
-    """The reader as `mngr usage` (the typer report converted to click)."""
+    """The reader as `mngr usage` and `mngr usage watch|wait|history` (typer converted to click)."""
     from claude_usage.cli.mngr_usage import build_usage_command
 
     return [build_usage_command()]

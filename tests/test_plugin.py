@@ -272,14 +272,17 @@ def test_the_host_adapter_on_a_real_mngr_host(mngr: Mngr, tmp_path: Path) -> Non
 NOW_ENV = {"CLAUDE_USAGE_NOW": str(NOW)}
 
 
-def plant_usage(mngr: Mngr, work: Path, name: str, usd: float, **labels: str) -> Any:
+def plant_usage(
+    mngr: Mngr, work: Path, name: str, usd: float, five_hour: float = 40, **labels: str
+) -> Any:
     """A Claude agent of mngr's with one subscription session of `usd`."""
     from imbue.mngr.interfaces.host import AgentLabelOptions
 
     options = {"label_options": AgentLabelOptions(labels=labels)} if labels else {}
     agent = mngr.create_agent(work, "claude", name, **options)
     state = paths.agent_state_dir(mngr.host_dir, str(agent.id))
-    write_events(state, [event(NOW - 60, f"s-{name}", cost(usd), windows(40, 10), process=name)])
+    use = windows(five_hour, 10)
+    write_events(state, [event(NOW - 60, f"s-{name}", cost(usd), use, process=name)])
     return agent
 
 
@@ -458,3 +461,167 @@ def test_mngr_usage_shows_the_bar_on_a_terminal_unless_quiet(
     assert b"2/2 files" in bar and b"files" not in after
     code, quiet_out, quiet_err = run_with_tty_stderr([*argv, "-q"], env, timeout=120)
     assert (code, quiet_out) == (0, out) and b"files" not in quiet_err
+
+
+# `mngr usage watch|wait|history`: the other reading commands, with the same agent filters.
+
+
+@pytest.fixture
+def mngr_usage() -> Any:
+    """`mngr usage ...` (no option added) through mngr's real root command, in this process."""
+    from click.testing import CliRunner
+    from imbue.mngr.main import cli
+
+    def run(*args: str) -> Any:
+        return CliRunner().invoke(cli, ["usage", *args], env=NOW_ENV, prog_name="mngr")
+
+    return run
+
+
+def test_mngr_usage_lists_its_subcommands_and_each_has_mngrs_options(
+    mngr_env: dict[str, str], mngr_usage: Any
+) -> None:
+    group = run_mngr(mngr_env, "usage", "--help")
+    assert group.returncode == 0, group.stderr
+    assert group.stdout.startswith("Usage: mngr usage [OPTIONS] [COMMAND] [ARGS]...\n")
+    rows = group.stdout.split("\nCommands:\n", 1)[1].splitlines()
+    assert [row.split()[0] for row in rows] == ["history", "wait", "watch"]
+    for option in ("--detail", "--by", "Common:", "--format", "Filtering:", "--include"):
+        assert option in group.stdout, option  # the report's options, as before
+    for name, own in [
+        ("watch", ("--interval", "--count", "--utc", "human only")),
+        ("wait", ("--until EXPR", "--timeout", "--json", "print the report")),
+        ("history", ("--window", "--output", "html for a page")),
+    ]:
+        done = mngr_usage(name, "--help")
+        assert done.exit_code == 0, done.output
+        assert done.stdout.startswith(f"Usage: mngr usage {name} [OPTIONS]")
+        mngrs = ("Common:", "--format", "-S, --setting", "Filtering:", "--include", "--label")
+        for option in (*own, "--since", "--agent", "--host-dir", *mngrs, "--provider"):
+            assert option in done.stdout, (name, option)
+        assert "--detail" not in done.stdout
+
+
+def test_mngr_usage_watch_ticks_over_the_agents_its_filters_select(
+    mngr: Mngr, work: Path, mngr_usage: Any
+) -> None:
+    plant_usage(mngr, work, "c1", 1.0)
+    plant_usage(mngr, work, "c2", 2.0, team="infra")
+    both = mngr_usage("watch", "--count", "1")
+    assert both.exit_code == 0, both.stderr
+    assert both.stdout.splitlines() == [
+        "12-03 11:40 [claude] sub $3.00 (2) api – (0) 5h 40% 7d 10% · last hour sub $3.00 api –"
+    ]
+    # Every tick reads the agents mngr listed: without them the second would read the
+    # default host dir, c1 too.
+    infra = mngr_usage("watch", "--count", "2", "--interval", "0.1s", "--label", "team=infra")
+    assert infra.exit_code == 0, infra.stderr
+    line = "12-03 11:40 [claude] sub $2.00 (1) api – (0) 5h 40% 7d 10% · last hour sub $2.00 api –"
+    assert infra.stdout.splitlines() == [line, line]
+    assert mngr_usage("watch", "--count", "1", "--format", "json").exit_code == 2
+
+
+def test_mngr_usage_watch_in_a_real_mngr_into_a_pipe(
+    mngr: Mngr, work: Path, mngr_env: dict[str, str]
+) -> None:
+    plant_usage(mngr, work, "c1", 1.0)
+    plant_usage(mngr, work, "c2", 2.0)
+    env = {**mngr_env, **NOW_ENV}
+    done = run_mngr(env, "usage", "watch", "--count", "1", "--include", 'name == "c1"')
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == (
+        "12-03 11:40 [claude] sub $1.00 (1) api – (0) 5h 40% 7d 10% · last hour sub $1.00 api –\n"
+    )
+
+
+def test_mngr_usage_wait_matches_times_out_and_refuses_bad_cel(
+    mngr: Mngr, work: Path, mngr_usage: Any
+) -> None:
+    plant_usage(mngr, work, "c1", 1.0)
+    plant_usage(mngr, work, "c2", 2.0, team="infra")
+    infra = ("--label", "team=infra")
+    matched = mngr_usage(
+        "wait", "--until", "session_count >= 1", "--timeout", "5s", "--json", *infra
+    )
+    assert matched.exit_code == 0, matched.stderr
+    (source,) = json.loads(matched.stdout)["sources"]
+    assert source["subscription_cost"]["total_cost_usd"] == 2.0
+    as_format = mngr_usage("wait", "--until", "session_count >= 1", "--format", "jsonl", *infra)
+    assert (as_format.exit_code, as_format.stdout) == (0, matched.stdout)
+    quiet = mngr_usage("wait", "--until", "session_count >= 1")
+    assert (quiet.exit_code, quiet.stdout) == (0, "")
+    # $3 is both agents': the filtered wait never gets there, on any of its ticks.
+    three = ("--until", "subscription_cost.total_cost_usd >= 3", "--interval", "0.2s")
+    timed_out = mngr_usage("wait", *three, "--timeout", "1s", *infra)
+    assert timed_out.exit_code == 2
+    assert "timed out: 'subscription_cost.total_cost_usd >= 3' was still false after 1s" in (
+        timed_out.stderr
+    )
+    assert mngr_usage("wait", *three, "--timeout", "5s").exit_code == 0
+    bad = mngr_usage("wait", "--until", "session_count >=", "--timeout", "5s")
+    assert (bad.exit_code, bad.stdout) == (1, "")
+    assert "claude-usage: condition 'session_count >=': not valid CEL" in bad.stderr
+    prometheus = mngr_usage("wait", "--until", "true", "--format", "prometheus")
+    assert prometheus.exit_code == 2 and "Invalid value for --format" in prometheus.stderr
+
+
+def test_mngr_usage_wait_in_a_real_mngr(mngr: Mngr, work: Path, mngr_env: dict[str, str]) -> None:
+    plant_usage(mngr, work, "c1", 1.0)
+    env = {**mngr_env, **NOW_ENV}
+    done = run_mngr(env, "usage", "wait", "--until", "session_count >= 1", "--timeout", "5s")
+    assert (done.returncode, done.stdout) == (0, ""), done.stderr
+    bad = run_mngr(env, "usage", "wait", "--until", "session_count >=")
+    assert bad.returncode == 1 and "not valid CEL" in bad.stderr
+
+
+def test_mngr_usage_wait_ctrl_c_exits_130(
+    mngr: Mngr, work: Path, mngr_env: dict[str, str], tmp_path: Path
+) -> None:
+    import signal
+    import time
+
+    plant_usage(mngr, work, "c1", 1.0)
+    mngr_bin = shutil.which("mngr", path=os.path.dirname(sys.executable))
+    assert mngr_bin
+    cache = tmp_path / "wait-cache"
+    env = {**mngr_env, **NOW_ENV, "CLAUDE_USAGE_CACHE_DIR": str(cache)}
+    argv = [mngr_bin, "usage", "wait", "--until", "session_count > 1", "--interval", "0.2s"]
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    try:
+        deadline = time.monotonic() + 60
+        while not any(cache.rglob("*")):  # the first check wrote the cache: now it waits
+            assert proc.poll() is None, proc.communicate()
+            assert time.monotonic() < deadline, "wait never read the events"
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+    finally:
+        proc.kill()
+    assert (proc.returncode, out) == (130, b""), err
+    assert b"Traceback" not in err
+
+
+def test_mngr_usage_history_charts_the_agents_its_filters_select(
+    mngr: Mngr, work: Path, mngr_usage: Any, tmp_path: Path
+) -> None:
+    plant_usage(mngr, work, "c1", 1.0, five_hour=40)
+    plant_usage(mngr, work, "c2", 2.0, five_hour=70, team="infra")
+    both = mngr_usage("history", "--window", "5h", "--since", "1h")
+    assert both.exit_code == 0, both.stderr
+    assert both.stdout.startswith("[claude]\n5h (account unknown): 70% now, peak 70%\n")
+    c1 = mngr_usage("history", "--window", "5h", "--since", "1h", "--include", 'name == "c1"')
+    assert c1.exit_code == 0, c1.stderr
+    assert c1.stdout.startswith("[claude]\n5h (account unknown): 40% now, peak 40%\n")
+    assert "7d" not in c1.stdout
+    page = tmp_path / "usage.html"
+    html = mngr_usage("history", "--format", "html", "-o", str(page), "--label", "team=infra")
+    assert (html.exit_code, html.stdout) == (0, ""), html.stderr
+    assert page.read_text().startswith("<!DOCTYPE html>") and "70%" in page.read_text()
+    json_format = mngr_usage("history", "--format", "json")
+    assert json_format.exit_code == 2 and "history draws charts" in json_format.stderr
+
+
+def test_mngr_usage_options_go_after_the_subcommand(mngr_usage: Any) -> None:
+    done = mngr_usage("--since", "1h", "watch", "--count", "1")
+    assert (done.exit_code, done.stdout) == (2, "")
+    assert "give options after the subcommand: mngr usage watch --since" in done.stderr

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from claude_usage.reader.collect import Selection, collect_report
+from claude_usage.reader.discover import EventsFile
 from claude_usage.reader.report import SUBSCRIPTION, mode_totals
 
 from .plant import NOW, agent_dir, cost, event, upstream_example, windows, write_events
@@ -105,3 +108,22 @@ def test_sources_freshest_first_and_empty_ones_dropped(tmp_path: Path) -> None:
 
 def test_no_data(tmp_path: Path) -> None:
     assert report(tmp_path).sources == []
+
+
+def test_a_selection_carries_the_files_an_agent_listing_found(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Two agents in the default host dir; a listing (mngr's) that found only one of them.
+    default = tmp_path / "mngr"
+    monkeypatch.setenv("MNGR_HOST_DIR", str(default))
+    write_events(agent_dir(default, "agent-1"), [event(NOW - 60, "s-1", cost(1.0))])
+    picked = write_events(agent_dir(default, "agent-2"), [event(NOW - 60, "s-2", cost(2.0))])
+    listed = [EventsFile(picked, "claude", "vm", "agent-2", "two")]
+
+    def sessions(selection: Selection, **listing: list[EventsFile]) -> list[str]:
+        result = collect_report(selection, now=NOW, **listing)[0]
+        return [s.session_id for src in result.sources for s in src.sessions]
+
+    assert sorted(sessions(Selection(use_cache=False))) == ["s-1", "s-2"]  # the defaults
+    assert sessions(Selection(use_cache=False, listed=listed)) == ["s-2"]
+    assert sessions(Selection(use_cache=False), listed=listed) == ["s-2"]

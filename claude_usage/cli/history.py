@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -19,6 +20,9 @@ from claude_usage.cli.options import (
     duration_option,
     make_selection,
 )
+
+if TYPE_CHECKING:
+    from claude_usage.reader.collect import Selection
 
 NO_HISTORY_HINT = (
     "No rate-limit window readings in this range. Windows come from Claude Code sessions "
@@ -70,6 +74,23 @@ def history(
     cache: UseCache = True,
 ) -> None:
     """Chart how each rate-limit window's used % moved over time, per account."""
+    selection = make_selection(host_dir, events, agent, preserved, since, stale_after, cache)
+    run_history(selection, window, output_format, output)
+
+
+def run_history(
+    selection: Selection,
+    window: list[str] | None,
+    output_format: HistoryFormat,
+    output: Path | None,
+    warnings: Sequence[str] = (),
+    progress: bool = True,
+) -> None:
+    """Chart the selection's windows over its `since_seconds`, then say the warnings.
+
+    `warnings`: ones from before the read (mngr's listing); `progress`: a bar on a
+    terminal's stderr.
+    """
     import shutil
 
     from claude_usage.cli.output import reporting_errors
@@ -78,9 +99,9 @@ def history(
     from claude_usage.reader.durations import format_duration
     from claude_usage.reader.history import report_series
 
-    selection = make_selection(host_dir, events, agent, preserved, since, stale_after, cache)
-    with reporting_errors(), progress_on_stderr() as on_progress:
-        result, warnings = collect_report(selection, on_progress=on_progress)
+    since = selection.since_seconds
+    with reporting_errors(), progress_on_stderr(enabled=progress) as on_progress:
+        result, read_warnings = collect_report(selection, on_progress=on_progress)
     series = report_series(result, since, window)
     if output_format is HistoryFormat.html:
         from claude_usage.reader.render.history_html import render_history_html
@@ -96,7 +117,8 @@ def history(
         for s in result.sources
         if s.is_age_stale
     ]
-    for warning in [*warnings, *stale, *([] if series else [NO_HISTORY_HINT])]:
+    hint = [] if series else [NO_HISTORY_HINT]
+    for warning in [*warnings, *read_warnings, *stale, *hint]:
         typer.echo(f"warning: {warning}", err=True)
 
 

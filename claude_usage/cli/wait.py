@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -18,6 +18,10 @@ from claude_usage.cli.options import (
     make_selection,
     seconds_option,
 )
+
+if TYPE_CHECKING:
+    from claude_usage.reader.collect import Selection
+    from claude_usage.reader.condition import Condition
 
 Until = Annotated[
     str,
@@ -65,30 +69,46 @@ def wait(
     cache: UseCache = True,
 ) -> None:
     """Wait until a condition over the report holds (exit 0); exit 2 on --timeout, 1 on error."""
+    from claude_usage.cli.output import reporting_errors
+    from claude_usage.reader.condition import compile_condition
+
+    with reporting_errors():
+        condition = compile_condition(until)  # before any waiting: a typo fails at once
+    selection = make_selection(host_dir, events, agent, preserved, since, stale_after, cache)
+    # Ctrl-C: typer turns KeyboardInterrupt into exit 130 without a traceback (a test pins it).
+    run_wait(selection, condition, timeout, interval, json_flag)
+
+
+def run_wait(
+    selection: Selection,
+    condition: Condition,
+    timeout: float | None,
+    interval: float,
+    json_flag: bool,
+    progress: bool = True,
+) -> None:
+    """Check the condition every `interval` until it holds, or exit 2 after `timeout`.
+
+    `json_flag`: print the report that matched; `progress`: a bar on a terminal's stderr.
+    """
     import time
 
     from claude_usage.cli.output import reporting_errors
     from claude_usage.cli.progress import progress_on_stderr
     from claude_usage.cli.report import NO_DATA_HINT
     from claude_usage.reader.collect import collect_report
-    from claude_usage.reader.condition import compile_condition
     from claude_usage.reader.render.json import dumps_report, report_dict
     from claude_usage.reader.waiting import wait_until
 
-    with reporting_errors():
-        condition = compile_condition(until)  # before any waiting: a typo fails at once
-    selection = make_selection(host_dir, events, agent, preserved, since, stale_after, cache)
-
     def read_report() -> tuple[dict[str, Any], list[str]]:
         # A bar only while a read is big (the first, usually): later ticks read little.
-        with progress_on_stderr() as on_progress:
+        with progress_on_stderr(enabled=progress) as on_progress:
             report, warnings = collect_report(selection, on_progress=on_progress)
         return report_dict(report), warnings if report.sources else [*warnings, NO_DATA_HINT]
 
     def warn(message: str) -> None:
         typer.echo(f"warning: {message}", err=True)
 
-    # Ctrl-C: typer turns KeyboardInterrupt into exit 130 without a traceback (a test pins it).
     with reporting_errors():
         matched = wait_until(
             condition,

@@ -78,8 +78,13 @@ def read_tick(
     return report, recent, start, warnings
 
 
-def run_watch(selection: Selection, interval: float, count: int | None, utc: bool) -> None:
-    """Tick until `count` ticks or Ctrl-C: in place on a terminal, a line per tick otherwise."""
+def run_watch(
+    selection: Selection, interval: float, count: int | None, utc: bool, progress: bool = True
+) -> None:
+    """Tick until `count` ticks or Ctrl-C: in place on a terminal, a line per tick otherwise.
+
+    `progress`: the first tick's bar on a terminal's stderr.
+    """
     import time
 
     from claude_usage.cli.progress import progress_on_stderr
@@ -94,7 +99,7 @@ def run_watch(selection: Selection, interval: float, count: int | None, utc: boo
         while count is None or tick < count:
             began = time.monotonic()
             if tick == 0:  # the read that may be big: a bar on stderr, before the frame is up
-                with progress_on_stderr() as on_progress:
+                with progress_on_stderr(enabled=progress) as on_progress:
                     report, recent, start, warnings = read_tick(selection, utc, on_progress)
             else:
                 report, recent, start, warnings = read_tick(selection, utc)

@@ -34,6 +34,10 @@ class Selection:
     since_seconds: int = 86400
     stale_after_seconds: int = 300
     use_cache: bool = True
+    # The files an agent listing found (mngr's): then only host dirs and events paths
+    # given explicitly are added, not the default ones. Kept here so that every tick
+    # of watch and wait reads the same agents.
+    listed: list[EventsFile] | None = None
 
 
 def clock(environ: dict[str, str] | None = None) -> int:
@@ -53,9 +57,11 @@ def clock(environ: dict[str, str] | None = None) -> int:
 def find_files(selection: Selection, listed: list[EventsFile] | None = None) -> list[EventsFile]:
     """The events files the selection covers.
 
-    `listed`: files mngr's agent listing found; then only host dirs and events paths
-    given explicitly are added, not the default ones.
+    `listed`: files mngr's agent listing found (default: the selection's own); then only
+    host dirs and events paths given explicitly are added, not the default ones.
     """
+    if listed is None:
+        listed = selection.listed
     host_dirs = selection.host_dirs
     if listed is None and not host_dirs and not selection.events:
         host_dirs = default_host_dirs()

@@ -49,9 +49,12 @@ def _sorted_tally(data: bytes) -> FileTally:
     return tally_sorted(iter_lines(data[: data.rfind(b"\n") + 1]))
 
 
-def _store(cache: TallyCache | None, key: str, entry: CacheEntry) -> None:
+def _store(
+    cache: TallyCache | None, key: str, where: tuple[int, int, int, bytes], tally: FileTally
+) -> None:
+    # Without a cache (--no-cache), no state is made at all.
     if cache is not None:
-        cache.put(key, entry)
+        cache.put(key, CacheEntry(*where, tally.to_state()))
 
 
 def local_key(path: Path) -> str:
@@ -101,7 +104,7 @@ def _read_local(
             tally, offset = _sorted_tally(data), data.rfind(b"\n") + 1
         f.seek(max(0, offset - ANCHOR_BYTES))
         anchor = f.read(offset - max(0, offset - ANCHOR_BYTES))
-    _store(cache, key, CacheEntry(st.st_dev, st.st_ino, offset, anchor, tally.to_state()))
+    _store(cache, key, (st.st_dev, st.st_ino, offset, anchor), tally)
     return tally
 
 
@@ -141,7 +144,7 @@ def read_tally_from(
         _, whole = read_from(0)
         tally, offset = _sorted_tally(whole), whole.rfind(b"\n") + 1
         anchor = whole[max(0, offset - ANCHOR_BYTES) : offset]
-    _store(cache, key, CacheEntry(0, 0, offset, anchor, tally.to_state()))
+    _store(cache, key, (0, 0, offset, anchor), tally)
     return tally
 
 

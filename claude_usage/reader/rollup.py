@@ -80,6 +80,8 @@ def _pieces(
         return [_Piece(r, r.cost, int(r.first_at), int(r.last_at)) for r in records]
     out = []
     for record in records:
+        if shares_from is not None and record.last_at < shares_from:
+            continue  # every share is older (and stays encoded)
         for first_at, last_at, *cost in record.buckets:
             if shares_from is not None and int(first_at) < shares_from:
                 continue

@@ -8,16 +8,14 @@ The files are written by the shim's own record functions, then damaged.
 from __future__ import annotations
 
 import json
-from bisect import bisect_left
 
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from claude_usage.reader import segments
 from claude_usage.reader.aggregate import FileTally, OutOfOrder, tally_lines
 from claude_usage.reader.segments import decode_segment, scan_segments
-from claude_usage.reader.stretches import _first_line_from
 from claude_usage.shim.events import format_timestamp
 from claude_usage.shim.record import event_body, event_head
 
@@ -332,15 +330,24 @@ def test_costs_that_would_parse_only_together_are_refused(pieces: list[bytes]) -
 
 
 @given(
-    st.lists(st.integers(0, 4000), min_size=2, max_size=80).map(sorted),
+    st.lists(st.integers(0, 3 * 86400), min_size=1, max_size=60).map(sorted),
+    st.integers(-900, 3 * 86400 + 900),
     st.data(),
 )
-def test_the_first_line_of_a_quarter_hour_is_found_as_a_bisection_finds_it(
-    times: list[int], data: st.DataObject
+def test_a_minutes_first_line_is_found_in_the_head_texts_as_in_the_times(
+    offsets: list[int], minute: int, data: st.DataObject
 ) -> None:
-    a = data.draw(st.integers(0, len(times) - 2))
-    b = data.draw(st.integers(a + 2, len(times)))
-    assume(times[b - 1] > times[a])
-    moment = data.draw(st.integers(times[a] + 1, times[b - 1]))
-    got = _first_line_from(times.__getitem__, moment, a, times[a], b, times[b - 1])
-    assert got == bisect_left(times, moment, a + 1, b)
+    base = NOW - NOW % 86400 - 86400  # a midnight, so that days and months roll over
+    data_bytes = b"".join(
+        our_line(i, base + off + 0.25, "s-1", {"total_cost_usd": i}, None)
+        for i, off in enumerate(offsets)
+    )
+    (segment,) = scan_segments(data_bytes)
+    decoded = decode_segment(segment)  # type: ignore[arg-type]
+    assert decoded is not None
+    moment = base + minute // 60 * 60
+    lo = data.draw(st.integers(0, len(offsets)))
+    hi = data.draw(st.integers(lo, len(offsets)))
+    times = [decoded.time(i) for i in range(len(offsets))]
+    want = next((i for i in range(lo, hi) if times[i] >= moment), hi)
+    assert decoded.first_line_at(moment, lo, hi) == want

@@ -30,6 +30,7 @@ A segment is decoded only if parsing its lines whole would give the same fields;
 
 from __future__ import annotations
 
+import time
 from bisect import bisect_left
 from collections.abc import Iterator
 from itertools import compress, count, islice
@@ -78,6 +79,7 @@ _SESSION = itemgetter(slice(_SESSION_AT, -len(_COST_KEY)))
 _SECOND = itemgetter(slice(TIMESTAMP_OFFSET, TIMESTAMP_OFFSET + 19))
 _MINUTE_SECOND = {text.encode(): seconds for text, seconds in MINUTE_SECOND.items()}
 _HOURS: dict[bytes, int] = {}  # "YYYY-MM-DDTHH" -> Unix seconds (-1: not an hour)
+_MINUTES: dict[int, bytes] = {}  # a whole minute's Unix seconds -> its head text
 _SESSION_IDS: dict[bytes, str | None] = {}
 _CACHE_LIMIT = 4096
 
@@ -107,6 +109,13 @@ class Decoded(NamedTuple):
     costs: list[Any]
     sessions: list[tuple[int, str]]  # (first line, session id) wherever it changes
     tails: list[tuple[int, Tail]]  # (first line, what its tail says) wherever it changes
+    # Each line's `YYYY-MM-DDTHH:MM:SS` (UTC, fixed width): sorted, and in the order of
+    # the times, so a moment's line is found by bisecting them (`first_line_at`).
+    seconds: list[bytes]
+
+    def first_line_at(self, moment: int, lo: int, hi: int) -> int:
+        """The first line in lo..hi-1 whose time is `moment` (a whole minute) or later."""
+        return bisect_left(self.seconds, minute_text(moment), lo, hi)
 
     def time(self, line: int) -> int:
         """The line's timestamp, in whole Unix seconds (as parse_timestamp reads it)."""
@@ -167,7 +176,8 @@ def decode_segment(segment: Segment) -> Decoded | None:
     """The segment's fields, or None if any line might parse differently whole."""
     width = segment.width
     heads = list(map(itemgetter(slice(0, width)), segment.lines))
-    if not _heads_are_sound(heads):
+    seconds = _sound_seconds(heads)
+    if seconds is None:
         return None
     costs = _costs(list(map(itemgetter(slice(width - 1, None)), segment.lines)))
     sessions = _sessions(heads)
@@ -179,10 +189,11 @@ def decode_segment(segment: Segment) -> Decoded | None:
         if fields is None:
             return None
         tails.append((start, fields))
-    return Decoded(heads, costs, sessions, tails)
+    return Decoded(heads, costs, sessions, tails, seconds)
 
 
-def _heads_are_sound(heads: list[bytes]) -> bool:
+def _sound_seconds(heads: list[bytes]) -> list[bytes] | None:
+    """Each head's `YYYY-MM-DDTHH:MM:SS` if the heads pass every check, else None."""
     n, width = len(heads), len(heads[0])
     joined = b"".join(heads)  # the heads have one width, so they stand in columns
     shape = heads[0].translate(_HEX_MASK)
@@ -195,19 +206,30 @@ def _heads_are_sound(heads: list[bytes]) -> bool:
         and all(joined[at::width].isdigit() for at in _DIGITS)
         and all(max(joined[at::width]) <= 53 for at in _TENS)  # "5"
     ):
-        return False
+        return None
     seconds = list(map(_SECOND, heads))
     if not all(map(le, seconds, islice(seconds, 1, None))):
-        return False  # back in time: the full parse raises OutOfOrder where it must
+        return None  # back in time: the full parse raises OutOfOrder where it must
     # Each hour the lines name must be one; sorted, they are found by stepping from one
     # hour to the next (";" sorts right after the ":" that follows every hour).
     i = 0
     while i < n:
         hour = seconds[i][:13]
         if _hour(hour) < 0:
-            return False
+            return None
         i = bisect_left(seconds, hour + b";", i)
-    return True
+    return seconds
+
+
+def minute_text(moment: int) -> bytes:
+    """`YYYY-MM-DDTHH:MM:00` of a whole minute, as a head writes it (cached: every file
+    crosses the same quarter hours)."""
+    text = _MINUTES.get(moment)
+    if text is None:
+        if len(_MINUTES) > _CACHE_LIMIT:
+            _MINUTES.clear()
+        text = _MINUTES[moment] = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(moment)).encode()
+    return text
 
 
 def _hour(text: bytes) -> int:

@@ -16,7 +16,7 @@ as one subtraction too, when the stretch ends.
 
 from __future__ import annotations
 
-from operator import ge
+from operator import add, ge, sub
 from typing import Any
 
 from claude_usage.reader.parse import INF, as_number, names_auth_evidence
@@ -29,6 +29,7 @@ _N = len(COST_FIELDS)
 _TOTAL, _DURATION, _API, _ADDED, _REMOVED = COST_FIELDS
 _NO_AUTH_EVIDENCE = {"env": []}
 BUCKET_SECONDS = 900
+_NO_RESETS = (0,) * _N
 
 # A session's share of one bucket: [first_at, last_at, the five credited counters].
 BucketShare = list[Any]
@@ -83,8 +84,8 @@ class ProcessTally:
         # started, what resets inside it took away from them, and its first reading.
         self.bucket = -1
         self.bucket_session: str | None = None
-        self.bucket_mark: list[Any] = [0] * _N
-        self.bucket_gone: list[Any] = [0] * _N
+        self.bucket_mark: list[Any] | tuple[Any, ...] = [0] * _N
+        self.bucket_gone: list[Any] | None = None  # None: no reset inside the stretch
         self.bucket_since = 0
 
     def add(
@@ -154,9 +155,15 @@ class ProcessTally:
         the first of a later quarter hour. False, and nothing taken, if it is not steady."""
         if self.steady != session_id or before_at // BUCKET_SECONDS != self.bucket:
             return False
+        # What _open_stretch does, for the case that takes most of a segment's quarter
+        # hours: while steady, no counter is null and the marks are numbers.
+        credited = list(map(sub, before, self.bucket_mark))
+        if self.bucket_gone is not None:
+            credited = list(map(add, credited, self.bucket_gone))
         session = self.sessions[session_id]
-        self.prev, session.last_at = before, before_at
-        self._open_stretch(session_id, at)
+        session.buckets.add_share(self.bucket_since, before_at, credited)
+        self.bucket, self.bucket_since = at // BUCKET_SECONDS, at
+        self.bucket_mark, self.bucket_gone = before, None
         self.prev, self.last_at, session.last_at = values, at, at
         return True
 
@@ -174,8 +181,7 @@ class ProcessTally:
             if before is None or value < before:  # the first reading, or a reset
                 if before is not None:
                     self._credit(run[i], i, before - base[i])
-                    self.bucket_gone[i] += before - self.bucket_mark[i]
-                    self.bucket_mark[i] = 0
+                    self._reset_in_stretch(i, before)
                 base[i] = 0
                 run[i] = sid
             elif run[i] != sid:
@@ -190,21 +196,30 @@ class ProcessTally:
         credited = self.sessions[sid].credited  # type: ignore[index]
         credited[i] = (credited[i] or 0) + amount
 
+    def _reset_in_stretch(self, i: int, before: Any) -> None:
+        # The open stretch keeps what the counter rose by before the reset.
+        if self.bucket_gone is None:
+            self.bucket_gone = [0] * _N
+        mark = self.bucket_mark = list(self.bucket_mark)
+        self.bucket_gone[i] += before - mark[i]
+        mark[i] = 0
+
     def _open_stretch(self, session_id: str, at: int) -> None:
         share = self._open_share()
         if share is not None:
             self.sessions[self.bucket_session].buckets.append(share)  # type: ignore[index]
         self.bucket, self.bucket_session, self.bucket_since = at // BUCKET_SECONDS, session_id, at
         self.bucket_mark = [0 if v is None else v for v in self.prev]
-        self.bucket_gone = [0] * _N
+        self.bucket_gone = None
 
     def _open_share(self) -> BucketShare | None:
         sid = self.bucket_session
         if sid is None:
             return None
+        gone = self.bucket_gone or _NO_RESETS
         credited = [
-            None if v is None else gone + v - mark
-            for v, mark, gone in zip(self.prev, self.bucket_mark, self.bucket_gone, strict=True)
+            None if v is None else g + v - mark
+            for v, mark, g in zip(self.prev, self.bucket_mark, gone, strict=True)
         ]
         return [self.bucket_since, self.sessions[sid].last_at, *credited]
 
@@ -265,7 +280,7 @@ class ProcessTally:
             [
                 self.bucket,
                 self.bucket_session,
-                self.bucket_mark,
+                list(self.bucket_mark),
                 self.bucket_gone,
                 self.bucket_since,
             ],

@@ -37,6 +37,13 @@ class BucketShares:
         """One more closed share."""
         self._values().extend(share)
 
+    def add_share(self, first_at: int, last_at: int, counters: list[Any]) -> None:
+        """One more closed share, given in its parts."""
+        flat = self._values()
+        flat.append(first_at)
+        flat.append(last_at)
+        flat += counters
+
     def plus(self, share: list[Any]) -> BucketShares:
         """These shares and one more, the open stretch's, without decoding them."""
         view = BucketShares()

@@ -16,8 +16,6 @@ A decoded segment's times never go back (segments.py), so its last line is its l
 
 from __future__ import annotations
 
-from bisect import bisect_left
-from collections.abc import Callable
 from itertools import islice
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
@@ -74,7 +72,7 @@ def _take_steady(
     time, costs, process = segment.time, segment.costs, tally.processes[reading[1]]
     end_at = time(b - 1)
     while end_at // BUCKET_SECONDS != at // BUCKET_SECONDS:
-        cut = _first_line_from(time, (at // BUCKET_SECONDS + 1) * BUCKET_SECONDS, a, at, b, end_at)
+        cut = segment.first_line_at((at // BUCKET_SECONDS + 1) * BUCKET_SECONDS, a + 1, b)
         before_at = at if cut == a + 1 else time(cut - 1)
         cut_at = time(cut)
         if not process.split_steady(
@@ -85,30 +83,6 @@ def _take_steady(
     if b - a > 1 and not process.take_steady(session, last, end_at):
         return a
     return b - 1
-
-
-def _first_line_from(
-    time: Callable[[int], int], moment: int, a: int, at: int, b: int, end_at: int
-) -> int:
-    """The first line after `a` whose time is `moment` or later, given time(a) = at <
-    moment <= time(b - 1) = end_at. Renders come at a steady-ish pace: guess where, then
-    widen the step from the guess until it brackets the line, and bisect what is left."""
-    lo, hi = a + 1, b - 1  # the line is in lo..hi
-    guess = lo + (moment - at) * (hi - lo) // (end_at - at)
-    step = 1
-    if time(guess) >= moment:
-        hi = guess
-        while hi - step >= lo and time(hi - step) >= moment:
-            hi -= step
-            step *= 2
-        lo = max(lo, hi - step + 1)
-    else:
-        lo = guess + 1
-        while lo + step <= hi and time(lo + step - 1) < moment:
-            lo += step
-            step *= 2
-        hi = min(hi, lo + step - 1)
-    return bisect_left(range(hi), moment, lo, key=time) if lo < hi else lo
 
 
 def _runs(segment: Decoded) -> list[Run]:

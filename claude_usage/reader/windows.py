@@ -84,7 +84,9 @@ class WindowPool:
         elif theirs == mine:
             if used is not None and (self.used is None or used > self.used):
                 self.used, self.best, self.best_at = used, window, at
-                self.add_step(at, resets_at, used)
+                # add_step, inline: a window filling up takes this branch every reading.
+                steps = self._steps if type(self._steps) is not list else self.steps
+                steps.extend((at, min(theirs, _MAX), min(used, _MAX)))  # type: ignore[union-attr]
             self.seen_again(at, resets_at, used)
         elif at < self.best_at:
             self.add_step(at, resets_at, used)  # an older window, read out of order
@@ -114,9 +116,12 @@ class WindowPool:
 
     def add_step(self, at: float, resets_at: float | None, used: float | None) -> None:
         """Record a step of the series (history.py reads them)."""
+        steps = self._steps
+        if type(steps) is list:
+            steps = self.steps  # decoded
         # min(): an int beyond a double's range (a hostile file's) would not fit the array.
         rank = -1 if resets_at is None else min(resets_at, _MAX)
-        self.steps.extend((at, rank, min(used_rank(used), _MAX)))
+        steps.extend((at, rank, _NEG_INF if used is None else min(used, _MAX)))  # type: ignore[union-attr]
 
     def merge(self, other: WindowPool) -> None:
         """Fold in a pool of the same window from other files."""

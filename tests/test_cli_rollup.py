@@ -187,3 +187,24 @@ def test_source_options_choose_what_is_rolled_up(host: Path) -> None:
         run("--host-dir", str(host), "--since", "30m", "--json", "--by", "agent").stdout
     )
     assert [r["agent"] for r in recent["rollup"]["rows"]] == ["beta"]
+
+
+def test_a_rollup_from_the_cache_is_the_rollup_read_cold(tmp_path: Path) -> None:
+    host = tmp_path / "ints"
+    a = agent_dir(host, "agent-" + "d" * 32, "delta")
+    # Whole dollars and durations as ints, as a payload may send them.
+    write_events(a, [event(MIDNIGHT - 600, "s1", cost(1, 1000, 10, 2, 0), windows(5))])
+    args = ["--host-dir", str(host), "--json", "--since", "2d", "--by", "agent", "--by", "day"]
+    first = run(*args)  # fills the cache
+    write_events(a, [event(MIDNIGHT + 600, "s1", cost(2, 3000, 30, 5, 1), windows(5))])
+    cached, cold = run(*args), run(*args, "--no-cache")
+    assert first.exit_code == cached.exit_code == cold.exit_code == 0
+    assert cached.stdout == cold.stdout
+    days = json.loads(cold.stdout)["rollup"]["rows"][0]["rows"]
+    usd = [(d["day"], d["subscription_cost"]["total_cost_usd"]) for d in days]
+    assert usd == [("2026-12-02", 1.0), ("2026-12-03", 1.0)]
+    # Dollars are floats in every row, whether the day's share was closed (kept as a
+    # double) or is still open (the payload's int); durations and lines are ints.
+    assert [type(value) for _, value in usd] == [float, float]
+    assert days[1]["subscription_cost"]["total_duration_ms"] == 2000
+    assert type(days[1]["subscription_cost"]["total_lines_added"]) is int

@@ -15,7 +15,7 @@ from typing import Any
 
 import orjson
 
-CACHE_VERSION = 7
+CACHE_VERSION = 8
 # The bytes before the offset that must still be there: the whole last line of our
 # writer (about 600 bytes), its random event id included, not only its repeatable tail.
 ANCHOR_BYTES = 1024

@@ -208,3 +208,27 @@ def test_a_rollup_from_the_cache_is_the_rollup_read_cold(tmp_path: Path) -> None
     assert [type(value) for _, value in usd] == [float, float]
     assert days[1]["subscription_cost"]["total_duration_ms"] == 2000
     assert type(days[1]["subscription_cost"]["total_lines_added"]) is int
+
+
+def test_control_characters_from_the_events_are_shown_not_obeyed(tmp_path: Path) -> None:
+    host = tmp_path / "hostile"
+    a = agent_dir(host, "agent-" + "e" * 32, "evil\x1b[2J[bold]x")
+    window = {"used_percentage": 5, "resets_at": NOW + 600}
+    write_events(
+        a,
+        [
+            event(NOW - 120, "s\x1b[31m-1", cost(1.0), {"w\x1b]0;pwned\x07": window}),
+            event(NOW - 60, "s-2", cost(2.0), {"w\x1b]0;pwned\x07": window}),
+        ],
+    )
+    outputs = [
+        run("--host-dir", str(host), "--detail").stdout,
+        run("--host-dir", str(host), "--by", "agent").stdout,
+        run("watch", "--host-dir", str(host), "--count", "1").stdout,
+    ]
+    for out in outputs:
+        assert out and "\x1b" not in out and "\x07" not in out
+    report, table, line = outputs
+    assert "w?]0;pwned?: 5% used" in report and "  [sub] s?[31m-1: $1.00" in report
+    assert "evil?[2J[bold]x" in table  # as written: neither an escape nor rich markup
+    assert "w?]0;pwned? 5%" in line

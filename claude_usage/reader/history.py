@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from operator import itemgetter
 
+from claude_usage.reader.render.printable import printable
 from claude_usage.reader.report import Report
 from claude_usage.reader.windows import WindowPool
 from claude_usage.shim.events import WINDOW_LABELS
@@ -58,15 +59,6 @@ class Series:
         """The highest use within the range."""
         values = [p.used for p in self.points if p.used is not None]
         return max(values) if values else None
-
-
-# Control characters from a hostile events file: not for a terminal, and not valid XML.
-_CONTROLS = {c: "?" for c in [*range(32), *range(127, 160), 0x2028, 0x2029]}
-
-
-def printable(text: str) -> str:
-    """`text` with control characters shown as `?`."""
-    return text.translate(_CONTROLS)
 
 
 def series_title(series: Series) -> str:
@@ -184,7 +176,6 @@ __all__ = [
     "format_percent",
     "headline",
     "normalise_steps",
-    "printable",
     "report_series",
     "series_title",
     "window_series",

@@ -14,7 +14,8 @@ from collections.abc import Callable
 from html import escape
 from itertools import pairwise
 
-from claude_usage.reader.history import Point, Series, format_percent, headline, printable
+from claude_usage.reader.history import Point, Series, format_percent, headline
+from claude_usage.reader.render.printable import printable
 
 WIDTH, HEIGHT = 800, 220
 _LEFT, _RIGHT, _TOP, _BOTTOM = 48, 16, 12, 32

@@ -19,7 +19,8 @@ from __future__ import annotations
 import math
 import time
 
-from claude_usage.reader.history import Series, headline, printable
+from claude_usage.reader.history import Series, headline
+from claude_usage.reader.render.printable import printable
 
 ROWS = 4
 DEFAULT_WIDTH = 80

@@ -12,9 +12,14 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
+from claude_usage.reader.render.printable import printable
 from claude_usage.reader.render.text import format_usd
 from claude_usage.reader.rollup import Rollup, RollupRow
+
+if TYPE_CHECKING:
+    from rich.text import Text
 
 _UNKNOWN = "(unknown)"
 _NONE = "–"  # no session of that mode
@@ -22,6 +27,13 @@ _NONE = "–"  # no session of that mode
 
 def _cost(total: float | None, sessions: int) -> str:
     return format_usd(total) if sessions and total is not None else _NONE
+
+
+def _name(row: RollupRow) -> Text:
+    from rich.text import Text
+
+    # Text, not markup: an agent named "[bold]" is shown as it is.
+    return Text(printable(row.value) if row.value else _UNKNOWN)
 
 
 def _span(first_at: int, last_at: int, clock_text: Callable[[int], str]) -> str:
@@ -57,9 +69,9 @@ def render_rollup_text(rollup: Rollup, clock_text: Callable[[int], str], width: 
     table.add_column("span", no_wrap=True, min_width=25)
     blank = [""] * (len(rollup.by) - 1)
     for row in rollup.rows:
-        table.add_row(row.value or _UNKNOWN, *blank, *_cells(row, clock_text))
+        table.add_row(_name(row), *blank, *_cells(row, clock_text))
         for child in row.rows:
-            table.add_row("", child.value or _UNKNOWN, *_cells(child, clock_text))
+            table.add_row("", _name(child), *_cells(child, clock_text))
     table.add_section()
     table.add_row("total", *blank, *_cells(rollup.total, clock_text))
     out = io.StringIO()

@@ -12,6 +12,7 @@ api cost: $2.50 (10m ago)
 from __future__ import annotations
 
 from claude_usage.reader.durations import format_age, format_duration
+from claude_usage.reader.render.printable import printable
 from claude_usage.reader.report import API_KEY, SUBSCRIPTION, Report, SourceReport, mode_totals
 from claude_usage.reader.windows import WindowPool, pace
 
@@ -36,7 +37,7 @@ def window_line(name: str, pool: WindowPool, now: int, suffix: str = "") -> str 
     """`5h: 44% used, resets in 3h 20m` (+ pace); None when the window has no data at all."""
     if pool.used is None and pool.resets_at is None:
         return None
-    label = (pool.label or name) + suffix
+    label = printable((pool.label or name) + suffix)
     if pool.used is None:
         return f"{label}: no data"
     line = f"{label}: {pool.used:.0f}% used, {_reset_phrase(pool.resets_at, now)}"
@@ -68,7 +69,8 @@ def _source_lines(source: SourceReport, report: Report, detail: bool) -> list[st
                 continue
             age = format_age(report.now - int(record.last_at))
             usd = format_usd(record.cost[0])
-            lines.append(f"  [{tags[record.mode]}] {record.session_id[:8]}: {usd} ({age})")
+            sid = printable(record.session_id[:8])
+            lines.append(f"  [{tags[record.mode]}] {sid}: {usd} ({age})")
     accounts = [a for a in source.accounts if a.windows]
     if len(accounts) > 1:
         for account in accounts:
@@ -90,15 +92,15 @@ def render_text(report: Report, detail: bool = False) -> tuple[str, list[str]]:
     sections, warnings = [], []
     for source in report.sources:
         lines = _source_lines(source, report, detail)
-        sections.append("\n".join([f"[{source.source}]", *lines]))
+        sections.append("\n".join([f"[{printable(source.source)}]", *lines]))
         if not lines:
             continue
         if source.is_age_stale:
             age = format_duration(report.now - source.updated_at)
-            warnings.append(f"[{source.source}] snapshot last updated {age} ago")
+            warnings.append(f"[{printable(source.source)}] snapshot last updated {age} ago")
         if source.has_past_reset:
             warnings.append(
-                f"[{source.source}] a window already reset; "
+                f"[{printable(source.source)}] a window already reset; "
                 "the cached percentage is from the previous window"
             )
     text = "\n\n".join(sections)

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from claude_usage.reader.durations import format_seconds
+from claude_usage.reader.render.printable import printable
 from claude_usage.reader.render.text import format_usd, render_text
 from claude_usage.reader.report import Report, mode_totals
 from claude_usage.reader.rollup import Rollup, RollupRow
@@ -40,14 +41,15 @@ def _usd(total: float | None, sessions: int) -> str:
 def _top_lines(recent: Rollup, clock_text: Callable[[int], str], start: int) -> list[str]:
     title = f"top agents since {clock_text(start)[-5:]} (the last hour)"
     rows: list[RollupRow] = recent.rows[:TOP_AGENTS]
-    width = max([len(title), *(len(r.value or "") + 2 for r in rows)])
+    names = [printable(r.value or "") for r in rows]
+    width = max([len(title), *(len(name) + 2 for name in names)])
     lines = [f"{title:<{width}}  {'imputed':>8}  {'billable':>8}"]
     if not rows:
         lines.append("  (nothing spent)")
-    for row in rows:
+    for row, name in zip(rows, names, strict=True):
         sub = _usd(row.subscription[0], row.subscription_sessions)
         api = _usd(row.api[0], row.api_sessions)
-        lines.append(f"  {row.value or '':<{width - 2}}  {sub:>8}  {api:>8}")
+        lines.append(f"  {name:<{width - 2}}  {sub:>8}  {api:>8}")
     return lines
 
 
@@ -76,14 +78,14 @@ def watch_line(report: Report, recent: Rollup, clock_text: Callable[[int], str])
     """
     parts = [clock_text(report.now)]
     for source in report.sources:
-        parts.append(f"[{source.source}]")
+        parts.append(f"[{printable(source.source)}]")
         for mode, tag in ((SUBSCRIPTION, "sub"), ("API_KEY", "api")):
             sessions = source.sessions_of(mode)
             total = mode_totals(sessions)[0]
             parts.append(f"{tag} {_usd(total, len(sessions))} ({len(sessions)})")
         for name, pool in source.windows.items():
             if pool.used is not None:
-                parts.append(f"{pool.label or name} {pool.used:.0f}%")
+                parts.append(f"{printable(pool.label or name)} {pool.used:.0f}%")
     if not report.sources:
         parts.append("no usage data yet")
     total = recent.total

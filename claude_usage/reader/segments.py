@@ -39,7 +39,7 @@ from typing import Any, NamedTuple
 
 import orjson
 
-from claude_usage.reader.parse import MINUTE_SECOND, hour_start
+from claude_usage.reader.parse import MINUTE_SECOND, hour_start, names_windows
 from claude_usage.shim.events import MIDDLE, PREFIX, TIMESTAMP_LEN, TIMESTAMP_OFFSET
 
 SEGMENT_LINES = 1024  # a line that fails the checks sends at most this many to the slow path
@@ -100,6 +100,7 @@ class Tail(NamedTuple):
     rate_limits: Any
     fields: tuple[Any, Any, Any, Any]  # process, auth, account, model: shared by equal rests
     rest: bytes
+    has_windows: bool  # parse.names_windows(rate_limits): a subscription's reading
 
 
 class Decoded(NamedTuple):
@@ -289,9 +290,9 @@ def tail_fields(raw: bytes, before: Tail | None = None) -> Tail | None:
     cut = raw.rfind(_REST_KEY)
     rest = raw[cut:] if cut > 0 else b""
     try:
-        rate_limits = _rate_limits(raw[len(_TAIL_KEY) : cut]) if rest else None
+        rate_limits, has = _rate_limits(raw[len(_TAIL_KEY) : cut]) if rest else _NO_RATE_LIMITS
         if before is not None and rest and rest == before.rest:
-            return Tail(rate_limits, before.fields, before.rest)
+            return Tail(rate_limits, before.fields, before.rest, has)
     except orjson.JSONDecodeError:
         rest = b""  # not cut where our writer joins: read whole
     try:
@@ -303,21 +304,24 @@ def tail_fields(raw: bytes, before: Tail | None = None) -> Tail | None:
     if not rest or "rate_limits" in members:  # (a full parse keeps the last of a key)
         rate_limits, rest = members.get("rate_limits"), b""
     get = members.get
-    return Tail(rate_limits, (get("process"), get("auth"), get("account"), get("model")), rest)
+    fields = (get("process"), get("auth"), get("account"), get("model"))
+    return Tail(rate_limits, fields, rest, names_windows(rate_limits))
 
 
-_RATE_LIMITS: dict[bytes, Any] = {}
+_RATE_LIMITS: dict[bytes, tuple[Any, bool]] = {}
+_NO_RATE_LIMITS = (None, False)
 
 
-def _rate_limits(raw: bytes) -> Any:
+def _rate_limits(raw: bytes) -> tuple[Any, bool]:
     # Every agent of one account reads the same windows at the same time, so the same
-    # rate_limits come back across runs and files: parsed once (and never changed).
-    rate_limits = _RATE_LIMITS.get(raw, _RATE_LIMITS)
-    if rate_limits is _RATE_LIMITS:
+    # rate_limits come back across runs and files: parsed (and named) once, never changed.
+    known = _RATE_LIMITS.get(raw)
+    if known is None:
         if len(_RATE_LIMITS) > _CACHE_LIMIT:
             _RATE_LIMITS.clear()
-        rate_limits = _RATE_LIMITS[raw] = orjson.loads(raw)
-    return rate_limits
+        rate_limits = orjson.loads(raw)
+        known = _RATE_LIMITS[raw] = (rate_limits, names_windows(rate_limits))
+    return known
 
 
 __all__ = ["SEGMENT_LINES", "Decoded", "Segment", "Tail", "decode_segment", "scan_segments"]

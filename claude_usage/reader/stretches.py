@@ -20,7 +20,7 @@ from itertools import islice
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
-from claude_usage.reader.parse import INF, names_windows, text_or_none
+from claude_usage.reader.parse import INF, text_or_none
 from claude_usage.reader.sessions import BUCKET_SECONDS
 from claude_usage.shim.events import COST_FIELDS
 
@@ -92,8 +92,7 @@ def _runs(segment: Decoded) -> list[Run]:
     out = []
     fields, reading = None, ()
     for (start, tail), stop in zip(tails, stops, strict=True):
-        rate_limits = tail.rate_limits
-        has = names_windows(rate_limits)
+        rate_limits, has = tail.rate_limits, tail.has_windows
         if tail.fields is not fields or has is not reading[0]:
             fields = tail.fields
             process, auth, account, model = fields

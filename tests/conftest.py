@@ -10,6 +10,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
@@ -58,15 +59,19 @@ def find_interpreter(minor: int) -> str | None:
 _INTERPRETERS = {minor: find_interpreter(minor) for minor in SHIM_MINORS}
 
 
+def missing(reason: str) -> NoReturn:
+    """A component a test needs is not here: skip, or fail where CI requires everything."""
+    if REQUIRE_ALL:
+        pytest.fail(reason + "; CLAUDE_USAGE_REQUIRE_ALL_PYTHONS=1 requires it")
+    pytest.skip(reason)
+
+
 @pytest.fixture(params=list(SHIM_MINORS), ids=[f"py3{m}" for m in SHIM_MINORS])
 def shim_python(request: pytest.FixtureRequest) -> str:
     """Each CPython 3.8-3.13 in turn; a missing one skips, or fails under CI."""
     path = _INTERPRETERS[request.param]
     if path is None:
-        reason = f"CPython 3.{request.param} not found (pyenv versions or python3.{request.param})"
-        if REQUIRE_ALL:
-            pytest.fail(reason + "; CLAUDE_USAGE_REQUIRE_ALL_PYTHONS=1 requires it")
-        pytest.skip(reason)
+        missing(f"CPython 3.{request.param} not found (pyenv versions or python3.{request.param})")
     return path
 
 

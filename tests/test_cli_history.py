@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from claude_usage.cli.app import app
 
-from .conftest import REQUIRE_ALL
+from .conftest import missing
 from .plant import NOW, agent_dir, cost, event, windows, write_events
 
 runner = CliRunner()
@@ -259,10 +259,7 @@ def test_text_escapes_nothing_but_hides_control_characters(host: Path) -> None:
 def _chromium() -> str:
     found = shutil.which("chromium") or shutil.which("chromium-browser")
     if found is None:
-        reason = "chromium not on PATH (apt-get install chromium)"
-        if REQUIRE_ALL:
-            pytest.fail(reason + "; CLAUDE_USAGE_REQUIRE_ALL_PYTHONS=1 requires it")
-        pytest.skip(reason)
+        missing("chromium not on PATH (apt-get install chromium)")
     return found
 
 

@@ -28,7 +28,7 @@ from typing import Any
 
 import pytest
 
-from .conftest import REQUIRE_ALL
+from .conftest import missing
 from .differential_cases import AGREEING, T, plant_cases
 from .upstream_oracle import OracleUnavailable, ensure_venv, finish, start_upstream
 
@@ -98,10 +98,7 @@ def upstream_python() -> Path:
     try:
         return ensure_venv()
     except OracleUnavailable as error:
-        reason = f"cannot build upstream's virtualenv .venv-upstream: {error}"
-        if REQUIRE_ALL:
-            pytest.fail(reason + "; CLAUDE_USAGE_REQUIRE_ALL_PYTHONS=1 requires it")
-        pytest.skip(reason)
+        missing(f"cannot build upstream's virtualenv .venv-upstream: {error}")
 
 
 @pytest.fixture(scope="session")

@@ -59,6 +59,13 @@ def find_interpreter(minor: int) -> str | None:
 _INTERPRETERS = {minor: find_interpreter(minor) for minor in SHIM_MINORS}
 
 
+def console_script() -> str:
+    """The `claude-usage` command this environment installed with the package."""
+    script = shutil.which("claude-usage", path=os.path.dirname(sys.executable))
+    assert script, "the console script is installed with the package"
+    return script
+
+
 def missing(reason: str) -> NoReturn:
     """A component a test needs is not here: skip, or fail where CI requires everything."""
     if REQUIRE_ALL:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +11,8 @@ from typer.testing import CliRunner
 from claude_usage import __version__
 from claude_usage.cli.app import app
 from claude_usage.zipapp import build_zipapp_bytes
+
+from .conftest import console_script
 
 runner = CliRunner()
 
@@ -31,10 +31,7 @@ def test_zipapp_command_writes_the_same_bytes_as_the_build(tmp_path: Path) -> No
 
 
 def test_installed_console_script(tmp_path: Path) -> None:
-    script = shutil.which("claude-usage", path=os.path.dirname(sys.executable)) or shutil.which(
-        "claude-usage"
-    )
-    assert script, "the console script is installed with the package"
+    script = console_script()
     done = subprocess.run([script, "--version"], capture_output=True, text=True, check=True)
     assert done.stdout == f"claude-usage {__version__}\n"
     out = subprocess.run([script, "--help"], capture_output=True, text=True, check=True).stdout

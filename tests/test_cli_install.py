@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +13,8 @@ from typer.testing import CliRunner
 
 from claude_usage.cli.app import app
 from claude_usage.provision import paths
+
+from .conftest import console_script
 
 runner = CliRunner()
 
@@ -128,12 +129,6 @@ def test_doctor_without_an_install(hermetic_env: Path) -> None:
     assert doctor.exit_code == 0
     assert "warn  not installed: run `claude-usage install`" in doctor.stdout
     assert "ok    mngr plugin claude_usage_meter is installed" in doctor.stdout
-
-
-def console_script() -> str:
-    script = shutil.which("claude-usage", path=os.path.dirname(sys.executable))
-    assert script, "the console script is installed with the package"
-    return script
 
 
 def run_script(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:

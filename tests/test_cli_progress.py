@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from claude_usage.cli.progress import SHOW_ABOVE_BYTES
 
+from .conftest import console_script
 from .plant import NOW, generated_host, upstream_example
 from .terminal import run_with_tty_stderr
 
-CLI = shutil.which("claude-usage", path=os.path.dirname(sys.executable))
 CLEAR_LINE = b"\x1b[2K"
 SHOW_CURSOR = b"\x1b[?25h"
 
@@ -50,8 +48,7 @@ def as_piped(tty_bytes: bytes) -> bytes:
 def test_a_big_read_shows_a_bar_on_a_terminal_then_clears_it(
     big_host: Path, env: dict[str, str]
 ) -> None:
-    assert CLI
-    argv = [CLI, "--host-dir", str(big_host), "--since", "30d", "--no-cache"]
+    argv = [console_script(), "--host-dir", str(big_host), "--since", "30d", "--no-cache"]
     piped = on_pipes(argv, env)
     code, out, err = run_with_tty_stderr(argv, env)
     assert (code, piped.returncode) == (0, 0)
@@ -68,8 +65,7 @@ def test_a_big_read_shows_a_bar_on_a_terminal_then_clears_it(
 
 
 def test_the_json_report_is_untouched_by_the_bar(big_host: Path, env: dict[str, str]) -> None:
-    assert CLI
-    argv = [CLI, "--host-dir", str(big_host), "--since", "30d", "--no-cache", "--json"]
+    argv = [console_script(), "--host-dir", str(big_host), "--since", "30d", "--no-cache", "--json"]
     code, out, err = run_with_tty_stderr(argv, env)
     assert code == 0 and b"2/2 files" in err
     assert out == on_pipes(argv, env).stdout
@@ -86,8 +82,7 @@ def test_the_json_report_is_untouched_by_the_bar(big_host: Path, env: dict[str, 
 def test_every_reading_command_shows_the_bar_on_a_big_read(
     big_host: Path, env: dict[str, str], command: list[str]
 ) -> None:
-    assert CLI
-    argv = [CLI, *command, "--host-dir", str(big_host)]
+    argv = [console_script(), *command, "--host-dir", str(big_host)]
     code, out, err = run_with_tty_stderr(argv, env)
     assert code == 0, err
     assert b"2/2 files" in err and SHOW_CURSOR in err
@@ -96,9 +91,8 @@ def test_every_reading_command_shows_the_bar_on_a_big_read(
 
 
 def test_a_small_read_on_a_terminal_shows_no_bar(tmp_path: Path, env: dict[str, str]) -> None:
-    assert CLI
     upstream_example(tmp_path / "host")
-    argv = [CLI, "--host-dir", str(tmp_path / "host"), "--no-cache"]
+    argv = [console_script(), "--host-dir", str(tmp_path / "host"), "--no-cache"]
     piped = on_pipes(argv, env)
     code, out, err = run_with_tty_stderr(argv, env)
     assert (code, out) == (0, piped.stdout)
@@ -106,8 +100,7 @@ def test_a_small_read_on_a_terminal_shows_no_bar(tmp_path: Path, env: dict[str, 
 
 
 def test_a_cached_second_read_has_nothing_to_show(big_host: Path, env: dict[str, str]) -> None:
-    assert CLI
-    argv = [CLI, "--host-dir", str(big_host), "--since", "30d"]
+    argv = [console_script(), "--host-dir", str(big_host), "--since", "30d"]
     first = on_pipes(argv, env)  # fills the cache
     code, out, err = run_with_tty_stderr(argv, env)
     assert (code, out) == (0, first.stdout)
@@ -115,7 +108,6 @@ def test_a_cached_second_read_has_nothing_to_show(big_host: Path, env: dict[str,
 
 
 def test_a_dumb_terminal_gets_no_bar(big_host: Path, env: dict[str, str]) -> None:
-    assert CLI
-    argv = [CLI, "--host-dir", str(big_host), "--since", "30d", "--no-cache", "--json"]
+    argv = [console_script(), "--host-dir", str(big_host), "--since", "30d", "--no-cache", "--json"]
     code, _, err = run_with_tty_stderr(argv, {**env, "TERM": "dumb"})
     assert (code, err) == (0, b"")

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,7 +15,7 @@ from typer.testing import CliRunner
 
 from claude_usage.cli.app import app
 
-from .conftest import ORIGINAL_HOME
+from .conftest import ORIGINAL_HOME, console_script
 from .plant import NOW, agent_dir, cost, event, upstream_example, windows, write_events
 from .strategies import numbers
 from .test_render import UPSTREAM_DETAIL_TEXT
@@ -140,8 +138,7 @@ def test_windows_only_source(tmp_path: Path) -> None:
 
 
 def test_installed_console_script_in_a_subprocess(host: Path, tmp_path: Path) -> None:
-    script = shutil.which("claude-usage", path=os.path.dirname(sys.executable))
-    assert script
+    script = console_script()
     env = {
         **os.environ,
         "CLAUDE_USAGE_NOW": str(NOW),

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,6 +12,7 @@ from typer.testing import CliRunner
 
 from claude_usage.cli.app import app
 
+from .conftest import console_script
 from .plant import NOW, agent_dir, cost, event, upstream_example, windows, write_events
 
 runner = CliRunner()
@@ -125,10 +124,8 @@ def test_two_levels_nest_in_json_and_in_the_table(host: Path) -> None:
 
 def _cli(env_tz: str, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "TZ": env_tz, "CLAUDE_USAGE_NOW": str(NOW)}
-    script = shutil.which("claude-usage", path=os.path.dirname(sys.executable))
-    assert script, "the package installs the claude-usage command"
     return subprocess.run(
-        [script, *args],
+        [console_script(), *args],
         capture_output=True,
         text=True,
         env=env,

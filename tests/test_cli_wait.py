@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import signal
 import subprocess
-import sys
 import time
 import uuid
 from pathlib import Path
@@ -19,9 +16,9 @@ from claude_usage.shim.append import append_event
 from claude_usage.shim.events import format_timestamp
 from claude_usage.shim.record import event_body, event_head
 
+from .conftest import console_script
 from .plant import NOW, agent_dir, cost, event, upstream_example, windows, write_events
 
-SCRIPT = shutil.which("claude-usage", path=os.path.dirname(sys.executable))
 PROCESS = "linux:boot0000:100:1"
 # A few seconds at most for anything that should be quick; processes start in well under one.
 QUICK = 15
@@ -34,8 +31,7 @@ def frozen_clock(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 
 def command(*args: str) -> list[str]:
-    assert SCRIPT, "the console script is installed with the package"
-    return [SCRIPT, *args]
+    return [console_script(), *args]
 
 
 def run(*args: str, timeout: float = QUICK) -> subprocess.CompletedProcess:

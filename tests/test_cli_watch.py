@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,6 +13,7 @@ from typer.testing import CliRunner
 from claude_usage.cli.app import app
 from claude_usage.reader.render.watch_text import recent_start
 
+from .conftest import console_script
 from .plant import NOW, cost, event, upstream_example, windows, write_events
 from .terminal import OnTerminal
 
@@ -43,10 +42,14 @@ def _env(tmp_path: Path) -> dict[str, str]:
     }
 
 
-def _cli() -> str:
-    script = shutil.which("claude-usage", path=os.path.dirname(sys.executable))
-    assert script, "the package installs the claude-usage command"
-    return script
+def _watch(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [console_script(), "watch", *args],
+        capture_output=True,
+        text=True,
+        env=_env(tmp_path),
+        timeout=30,
+    )
 
 
 def _one_more_render(host: Path) -> None:
@@ -58,7 +61,7 @@ def _one_more_render(host: Path) -> None:
 
 def test_into_a_pipe_a_line_per_tick_with_the_new_events(host: Path, tmp_path: Path) -> None:
     proc = subprocess.Popen(
-        [_cli(), "watch", "--host-dir", str(host), "--interval", "1s", "--count", "2"],
+        [console_script(), "watch", "--host-dir", str(host), "--interval", "1s", "--count", "2"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -77,7 +80,9 @@ def test_on_a_terminal_the_frame_is_redrawn_in_place_until_ctrl_c(
 ) -> None:
     env = {**_env(tmp_path), "TERM": "xterm", "COLUMNS": "100", "LINES": "40"}
     env.pop("NO_COLOR", None)
-    term = OnTerminal([_cli(), "watch", "--host-dir", str(host), "--interval", "0.3s"], env)
+    term = OnTerminal(
+        [console_script(), "watch", "--host-dir", str(host), "--interval", "0.3s"], env
+    )
     first = term.read_until(b"top agents since 10:30")
     assert b"claude-usage watch \xc2\xb7 12-03 11:40 \xc2\xb7 every 0.3s" in first
     assert b"5h: 44% used, resets in 3h 20m" in first
@@ -93,13 +98,7 @@ def test_on_a_terminal_the_frame_is_redrawn_in_place_until_ctrl_c(
 
 
 def test_watch_takes_the_reports_source_options(host: Path, tmp_path: Path) -> None:
-    done = subprocess.run(
-        [_cli(), "watch", "--host-dir", str(host), "--agent", "beta", "--count", "1"],
-        capture_output=True,
-        text=True,
-        env=_env(tmp_path),
-        timeout=30,
-    )
+    done = _watch(tmp_path, "--host-dir", str(host), "--agent", "beta", "--count", "1")
     assert done.returncode == 0, done.stderr
     assert (
         done.stdout == "12-03 11:40 [claude] sub – (0) api $2.50 (1) · last hour sub – api $2.50\n"
@@ -109,13 +108,7 @@ def test_watch_takes_the_reports_source_options(host: Path, tmp_path: Path) -> N
 def test_no_data_yet_and_reader_warnings_are_said_once(tmp_path: Path) -> None:
     empty = tmp_path / "empty"
     empty.mkdir()
-    done = subprocess.run(
-        [_cli(), "watch", "--host-dir", str(empty), "--count", "1"],
-        capture_output=True,
-        text=True,
-        env=_env(tmp_path),
-        timeout=30,
-    )
+    done = _watch(tmp_path, "--host-dir", str(empty), "--count", "1")
     assert (done.returncode, done.stdout) == (
         0,
         "12-03 11:40 no usage data yet · last hour sub – api –\n",
@@ -123,13 +116,7 @@ def test_no_data_yet_and_reader_warnings_are_said_once(tmp_path: Path) -> None:
     host = tmp_path / "torn"
     upstream_example(host)
     write_events(host / "agents" / ALPHA, [], raw=b"{not json\n")
-    done = subprocess.run(
-        [_cli(), "watch", "--host-dir", str(host), "--count", "3", "--interval", "0.1s"],
-        capture_output=True,
-        text=True,
-        env=_env(tmp_path),
-        timeout=30,
-    )
+    done = _watch(tmp_path, "--host-dir", str(host), "--count", "3", "--interval", "0.1s")
     assert done.returncode == 0
     assert done.stderr.count("skipped 1 malformed line(s)") == 1
     assert done.stdout.count("\n") == 3

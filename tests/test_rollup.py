@@ -44,12 +44,10 @@ def _report(files: dict[tuple[str, str], list[dict]], since: int = 30 * DAY):
     return build_report(tallies, NOW, since, 300)
 
 
-def _records(report):
-    return [r for s in report.sources for r in s.sessions]
-
-
 def _rollup(report, by, offset=0):
-    return build_rollup(_records(report), by, _day_in(offset), report.now - report.since_seconds)
+    return build_rollup(
+        report.kept_sessions(), by, _day_in(offset), report.now - report.since_seconds
+    )
 
 
 def test_rows_by_agent_keep_both_costs_apart_and_sum_to_the_report() -> None:
@@ -73,7 +71,7 @@ def test_rows_by_agent_keep_both_costs_apart_and_sum_to_the_report() -> None:
     assert rows["beta"].api[0] == 4.0 and rows["beta"].subscription_sessions == 0
     assert (rows["alpha"].first_at, rows["alpha"].last_at) == (NOW - 600, NOW - 200)
     assert rows["alpha"].extra == {"agent_id": "agent-alpha", "host": "vm"}
-    sub = [r for r in _records(report) if r.mode == "SUBSCRIPTION"]
+    sub = [r for r in report.kept_sessions() if r.mode == "SUBSCRIPTION"]
     assert rollup.total.subscription == mode_totals(sub)
     assert rollup.total.api[0] == 4.0
 

@@ -84,10 +84,11 @@ def make_rollup(result: Report, by: list[str] | None, utc: bool) -> Rollup | Non
     from claude_usage.reader.zone import Zone
 
     zone = Zone(utc)
-    records = [r for source in result.sources for r in source.sessions]
     levels = [str(level) for level in by]
     since_start = result.now - result.since_seconds
-    return build_rollup(records, levels, zone.day, since_start, zone.name(result.now))
+    return build_rollup(
+        result.kept_sessions(), levels, zone.day, since_start, zone.name(result.now)
+    )
 
 
 def emit_report(

@@ -73,8 +73,9 @@ def read_tick(
 
     report, warnings = collect_report(selection, on_progress=on_progress)
     start = recent_start(report.now)
-    records = [r for source in report.sources for r in source.sessions]
-    recent = build_rollup(records, ["agent"], Zone(utc).day, start, shares_from=start)
+    recent = build_rollup(
+        report.kept_sessions(), ["agent"], Zone(utc).day, start, shares_from=start
+    )
     return report, recent, start, warnings
 
 

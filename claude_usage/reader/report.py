@@ -77,6 +77,10 @@ class Report:
     sources: list[SourceReport]
     warnings: list[str] = field(default_factory=list)
 
+    def kept_sessions(self) -> list[SessionRecord]:
+        """Every source's sessions kept by --since: what a rollup rolls up."""
+        return [record for source in self.sources for record in source.sessions]
+
 
 def mode_totals(sessions: list[SessionRecord]) -> tuple[float | None, ...]:
     """Field-wise sums, in the order given; a field is None only if every session's is.

@@ -93,11 +93,11 @@ def run_history(
     """
     import shutil
 
-    from claude_usage.cli.output import reporting_errors
+    from claude_usage.cli.output import echo_warnings, reporting_errors
     from claude_usage.cli.progress import progress_on_stderr
     from claude_usage.reader.collect import collect_report
-    from claude_usage.reader.durations import format_duration
     from claude_usage.reader.history import report_series
+    from claude_usage.reader.render.text import age_warning
 
     since = selection.since_seconds
     with reporting_errors(), progress_on_stderr(enabled=progress) as on_progress:
@@ -112,14 +112,9 @@ def run_history(
 
         out = render_history_text(series, shutil.get_terminal_size((80, 24)).columns)
     _write(out, output)
-    stale = [
-        f"[{s.source}] snapshot last updated {format_duration(result.now - s.updated_at)} ago"
-        for s in result.sources
-        if s.is_age_stale
-    ]
+    stale = [age_warning(s, result.now) for s in result.sources if s.is_age_stale]
     hint = [] if series else [NO_HISTORY_HINT]
-    for warning in [*warnings, *read_warnings, *stale, *hint]:
-        typer.echo(f"warning: {warning}", err=True)
+    echo_warnings([*warnings, *read_warnings, *stale, *hint])
 
 
 def _write(text: str, output: Path | None) -> None:

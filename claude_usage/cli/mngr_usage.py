@@ -30,6 +30,7 @@ from imbue.mngr.config.data_types import CommonCliOptions
 
 from claude_usage.cli import history, wait, watch
 from claude_usage.cli.options import Format, make_selection
+from claude_usage.cli.output import echo_warnings
 from claude_usage.cli.report import check_rollup, emit_report, make_rollup, report
 
 if TYPE_CHECKING:
@@ -219,7 +220,7 @@ def _watch(**_: Any) -> None:
             param_hint="--format",
         )
     selection, warnings = _select_agents(mngr_ctx, opts, True)  # the cache makes ticks cheap
-    _echo_warnings(warnings)
+    echo_warnings(warnings)
     with reporting_errors(), contextlib.suppress(KeyboardInterrupt):  # Ctrl-C: exit 0
         watch.run_watch(selection, opts.interval, opts.count, opts.utc, progress=not opts.quiet)
 
@@ -239,7 +240,7 @@ def _wait(**_: Any) -> None:
     with reporting_errors():
         condition = compile_condition(opts.until)  # before mngr's listing: a typo fails at once
     selection, warnings = _select_agents(mngr_ctx, opts, opts.cache)
-    _echo_warnings(warnings)
+    echo_warnings(warnings)
     json_flag = opts.json_flag or name != "human"
     try:
         wait.run_wait(
@@ -307,11 +308,6 @@ def _select_agents(
         found = discover_mngr(mngr_ctx, AgentQuery(include, exclude, opts.provider, opts.preserved))
     clash = upstream_warnings([USAGE_COMMAND_CLASH])  # ours hides upstream's `mngr usage`
     return dataclasses.replace(selection, listed=found.files), clash + found.warnings
-
-
-def _echo_warnings(warnings: list[str]) -> None:
-    for warning in warnings:
-        typer.echo(f"warning: {warning}", err=True)
 
 
 def _refuse_report_options(ctx: click.Context, subcommand: str) -> None:

@@ -24,6 +24,12 @@ def reporting_errors() -> Iterator[None]:
         raise typer.Exit(error.exit_code) from None
 
 
+def echo_warnings(warnings: Sequence[str]) -> None:
+    """Each as `warning: <message>` on stderr."""
+    for warning in warnings:
+        typer.echo(f"warning: {warning}", err=True)
+
+
 def echo_steps(plan: Sequence[Step], dry_run: bool) -> None:
     """One line per step; `nothing to change` when no step changes a file."""
     for step in plan:

@@ -100,14 +100,15 @@ def emit_report(
     utc: bool = False,
 ) -> None:
     """Print the report (or its rollup) on stdout and the warnings and hints on stderr."""
+    from claude_usage.cli.output import echo_warnings
+
     if rollup is not None and fmt is Format.human:
         out, warnings = _render_rollup(rollup, utc, warnings)
     else:
         out, warnings = _render(result, fmt, detail, warnings, rollup)
     sys.stdout.write(out)
     sys.stdout.flush()  # the report before the warnings, on a terminal showing both
-    for warning in warnings:
-        typer.echo(f"warning: {warning}", err=True)
+    echo_warnings(warnings)
 
 
 def _render_rollup(rollup: Rollup, utc: bool, warnings: list[str]) -> tuple[str, list[str]]:

@@ -93,7 +93,7 @@ def run_wait(
     """
     import time
 
-    from claude_usage.cli.output import reporting_errors
+    from claude_usage.cli.output import echo_warnings, reporting_errors
     from claude_usage.cli.progress import progress_on_stderr
     from claude_usage.cli.report import NO_DATA_HINT
     from claude_usage.reader.collect import collect_report
@@ -106,9 +106,6 @@ def run_wait(
             report, warnings = collect_report(selection, on_progress=on_progress)
         return report_dict(report), warnings if report.sources else [*warnings, NO_DATA_HINT]
 
-    def warn(message: str) -> None:
-        typer.echo(f"warning: {message}", err=True)
-
     with reporting_errors():
         matched = wait_until(
             condition,
@@ -117,7 +114,7 @@ def run_wait(
             timeout=timeout,
             clock=time.monotonic,
             sleep=time.sleep,
-            warn=warn,
+            warn=lambda message: echo_warnings([message]),
         )
     if json_flag:
         sys.stdout.buffer.write(dumps_report(matched))

@@ -88,6 +88,7 @@ def run_watch(
     """
     import time
 
+    from claude_usage.cli.output import echo_warnings
     from claude_usage.cli.progress import progress_on_stderr
     from claude_usage.reader.render.watch_text import watch_frame, watch_line
     from claude_usage.reader.zone import Zone
@@ -110,10 +111,8 @@ def run_watch(
 
                 live = Live(console=Console(highlight=False), auto_refresh=False)
                 live.start()
-            for warning in warnings:
-                if warning not in seen:  # a warning once, not on every tick
-                    seen.add(warning)
-                    typer.echo(f"warning: {warning}", err=True)
+            echo_warnings([w for w in dict.fromkeys(warnings) if w not in seen])  # once each
+            seen.update(warnings)
             if live is not None:
                 from rich.text import Text
 

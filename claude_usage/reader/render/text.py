@@ -87,6 +87,12 @@ def _source_lines(source: SourceReport, report: Report, detail: bool) -> list[st
     return lines
 
 
+def age_warning(source: SourceReport, now: int) -> str:
+    """`[claude] snapshot last updated 10m ago`, for a source older than --stale-after."""
+    age = format_duration(now - source.updated_at)
+    return f"[{printable(source.source)}] snapshot last updated {age} ago"
+
+
 def render_text(report: Report, detail: bool = False) -> tuple[str, list[str]]:
     """(stdout, warnings for stderr)."""
     sections, warnings = [], []
@@ -96,8 +102,7 @@ def render_text(report: Report, detail: bool = False) -> tuple[str, list[str]]:
         if not lines:
             continue
         if source.is_age_stale:
-            age = format_duration(report.now - source.updated_at)
-            warnings.append(f"[{printable(source.source)}] snapshot last updated {age} ago")
+            warnings.append(age_warning(source, report.now))
         if source.has_past_reset:
             warnings.append(
                 f"[{printable(source.source)}] a window already reset; "

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from operator import itemgetter
 
 from claude_usage.reader.render.printable import printable
+from claude_usage.reader.render.text import account_label
 from claude_usage.reader.report import Report
 from claude_usage.reader.windows import WindowPool
 from claude_usage.shim.events import WINDOW_LABELS
@@ -63,8 +64,7 @@ class Series:
 
 def series_title(series: Series) -> str:
     """`5h (account 5eed0a11ce01)`, printable."""
-    account = f"account {series.account}" if series.account else "account unknown"
-    return printable(f"{series.label} ({account})")
+    return printable(f"{series.label} ({account_label(series.account)})")
 
 
 def format_percent(used: float | None) -> str:

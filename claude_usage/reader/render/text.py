@@ -24,6 +24,11 @@ def format_usd(value: float) -> str:
     return f"${value:.2f}"
 
 
+def account_label(account: str | None) -> str:
+    """`account 5eed0a11ce01`, or `account unknown` for events that recorded none."""
+    return f"account {account}" if account else "account unknown"
+
+
 def _reset_phrase(resets_at: float | None, now: int) -> str:
     if resets_at is None:
         return "reset time unknown"
@@ -74,7 +79,7 @@ def _source_lines(source: SourceReport, report: Report, detail: bool) -> list[st
     accounts = [a for a in source.accounts if a.windows]
     if len(accounts) > 1:
         for account in accounts:
-            suffix = f" ({'account ' + account.account if account.account else 'account unknown'})"
+            suffix = f" ({account_label(account.account)})"
             for name, pool in account.windows.items():
                 line = window_line(name, pool, report.now, suffix)
                 if line:

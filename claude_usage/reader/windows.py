@@ -193,11 +193,6 @@ class WindowPool:
         return pool
 
 
-def used_rank(used: float | None) -> float:
-    """A use as the pool ranks it: a null below any number."""
-    return _NEG_INF if used is None else used
-
-
 def pace(pool: WindowPool) -> tuple[float | None, float | None]:
     """(burn rate in % per hour, when the window reaches 100 % if before it resets).
 

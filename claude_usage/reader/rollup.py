@@ -82,13 +82,11 @@ def _pieces(
     for record in records:
         if shares_from is not None and record.last_at < shares_from:
             continue  # every share is older (and stays encoded)
-        for first_at, last_at, usd, *counters in record.buckets:
-            if shares_from is not None and int(first_at) < shares_from:
+        for first_at, last_at, *cost in record.buckets:
+            if shares_from is not None and first_at < shares_from:
                 continue
-            if int(last_at) >= since_start:
-                # Dollars as floats, as the cache gives them back (shares.py).
-                cost = (None if usd is None else float(usd), *counters)
-                out.append(_Piece(record, cost, int(first_at), int(last_at)))
+            if last_at >= since_start:
+                out.append(_Piece(record, tuple(cost), first_at, last_at))
     return out
 
 

@@ -32,6 +32,11 @@ def _double(value: Any) -> float:
         return _MAX if value > 0 else -_MAX
 
 
+def _row(values: list[float]) -> list[Any]:
+    # A share's doubles as the shares are read: times as ints, NaN as a null counter.
+    return [int(values[0]), int(values[1]), *(None if v != v else v for v in values[2:])]
+
+
 class BucketShares:
     """The closed shares of one session, oldest first."""
 
@@ -64,16 +69,17 @@ class BucketShares:
         self.add_share(share[0], share[1], share[2:])
 
     def plus(self, share: list[Any]) -> BucketShares:
-        """These shares and one more, the open stretch's, without decoding them."""
+        """These shares and one more, the open stretch's, without decoding them; the open
+        one reads back as a stored one would (floats), so every share looks alike."""
         view = BucketShares()
-        view._encoded, view._doubles, view._open = self._encoded, self._doubles, [share]
+        view._encoded, view._doubles = self._encoded, self._doubles
+        view._open = [_row(list(map(_double, share)))]
         return view
 
     def __iter__(self) -> Iterator[list[Any]]:
         flat = self._values().tolist()
         for i in range(0, len(flat), _WIDTH):
-            row = flat[i : i + _WIDTH]
-            yield [int(row[0]), int(row[1]), *(None if v != v else v for v in row[2:])]
+            yield _row(flat[i : i + _WIDTH])
         yield from self._open
 
     def __len__(self) -> int:

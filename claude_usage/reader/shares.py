@@ -4,10 +4,11 @@ A share is `[first_at, last_at, the five counters]` (sessions.py). A fleet has h
 thousands, and only rollups by day and `watch` read them, so a session keeps their values
 in one array of doubles (a null counter as NaN, which no counter is): 56 bytes a share,
 where lists of Python numbers took about 190. The cache stores the array's bytes as
-base64, decoded only when something adds to or reads the shares. Times and counters come
-back as floats; the JSON report writes whole durations and line counts as integers, and
-dollars are floats either way (rollup.py). An int past 2**53 (no real counter) comes back
-rounded to the nearest double, one past any double as the largest.
+base64, decoded only when something adds to or reads the shares. Times come back as ints
+and counters as floats, the open stretch's share too (`plus`), so dollars are floats in
+every rollup row and the JSON writes whole durations and line counts as integers. An int
+past 2**53 (no real counter) comes back rounded to the nearest double, one past any
+double as the largest.
 """
 
 from __future__ import annotations
